@@ -1,0 +1,68 @@
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { type Diagnostic, hasErrors, type SourceText, type ValidateOptions } from "@capstan/core";
+import { type FileDiagnosticsJson, formatHuman, toJson } from "../format-diagnostics.js";
+import { type CliIo, UsageError } from "../io.js";
+import { loadPipelineFile } from "../load-pipeline.js";
+import { pipelineFiles } from "../pipeline-files.js";
+
+export const validateHelp = `Usage: capstan validate [PATHS...] [--format human|json] [--quiet]
+
+Validates pipeline files (YAML, or Spinnaker pipeline JSON). With no paths, every file in
+.capstan/pipelines/. Exit status: 0 when no file has an error, 1 otherwise, 2 on bad usage.
+  --format json   print [{file, diagnostics:[{code, severity, message, range}]}]
+  --quiet         print errors only, no warnings
+`;
+
+/** `capstan validate`: schema, graph, field and expression checks for each file. */
+export async function validateCommand(
+  argv: string[],
+  io: CliIo,
+  options: ValidateOptions = {},
+): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { format: { type: "string", default: "human" }, quiet: { type: "boolean", default: false } },
+  });
+  if (values.format !== "human" && values.format !== "json") {
+    throw new UsageError(`--format must be human or json, not '${values.format}'.`);
+  }
+  const { files, missing } = pipelineFiles(io.cwd, positionals);
+  for (const path of missing) io.stderr(`capstan validate: ${path}: no such file or directory\n`);
+  if (files.length === 0 && missing.length === 0) {
+    io.stderr(
+      "capstan validate: no pipeline files found (looked in .capstan/pipelines/). Pass paths to validate.\n",
+    );
+    return 1;
+  }
+  let failed = missing.length > 0;
+  const report: FileDiagnosticsJson[] = [];
+  for (const file of files) {
+    const { source, diagnostics } = validateFile(io.cwd, file, options);
+    const shown = values.quiet ? diagnostics.filter((d) => d.severity === "error") : diagnostics;
+    if (hasErrors(diagnostics)) failed = true;
+    if (values.format === "json") report.push(toJson(source, shown));
+    else io.stdout(formatHuman(source, shown, io.isTTY));
+  }
+  if (values.format === "json") io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+  else if (!values.quiet) {
+    io.stderr(
+      `${files.length} file${files.length === 1 ? "" : "s"} checked, ${failed ? "errors found" : "no errors"}.\n`,
+    );
+  }
+  return failed ? 1 : 0;
+}
+
+function validateFile(
+  cwd: string,
+  file: string,
+  options: ValidateOptions,
+): { source: SourceText; diagnostics: Diagnostic[] } {
+  const text = readFileSync(`${cwd}/${file}`.replace(/^\/\//, "/"), "utf8");
+  const loaded = loadPipelineFile(text, file, options);
+  return {
+    source: loaded.result.document.source,
+    diagnostics: [...loaded.importDiagnostics, ...loaded.result.diagnostics],
+  };
+}

@@ -1,0 +1,90 @@
+import { createRequire } from "node:module";
+import { graphCommand, graphHelp } from "./commands/graph.js";
+import { validateCommand, validateHelp } from "./commands/validate.js";
+import { type CliIo, processIo, UsageError } from "./io.js";
+
+/** A subcommand: its handler and one line for `capstan --help`. */
+export interface Command {
+  summary: string;
+  help: string;
+  run: (argv: string[], io: CliIo) => Promise<number>;
+}
+
+export const commands: Record<string, Command> = {
+  validate: {
+    summary: "Check pipeline files (schema, graph, expressions)",
+    help: validateHelp,
+    run: validateCommand,
+  },
+  graph: {
+    summary: "Print a pipeline's stage graph (mermaid, dot, text)",
+    help: graphHelp,
+    run: graphCommand,
+  },
+};
+
+function version(): string {
+  const pkg = createRequire(import.meta.url)("../package.json") as { version: string };
+  return pkg.version;
+}
+
+function usage(): string {
+  const width = Math.max(...Object.keys(commands).map((c) => c.length));
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return `capstan ${version()}: Spinnaker-style delivery pipelines as code.
+
+Usage: capstan <command> [options]
+
+Commands:
+${lines.join("\n")}
+
+Run 'capstan <command> --help' for a command's options.
+`;
+}
+
+/** Runs the CLI with the given arguments; returns the exit status. */
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    io.stdout(usage());
+    return 0;
+  }
+  if (name === "--version" || name === "-V") {
+    io.stdout(`${version()}\n`);
+    return 0;
+  }
+  const command = commands[name];
+  if (!command) {
+    io.stderr(`capstan: unknown command '${name}'.\n\n${usage()}`);
+    return 2;
+  }
+  if (rest.includes("--help") || rest.includes("-h")) {
+    io.stdout(command.help);
+    return 0;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    if (error instanceof UsageError || isArgsError(error)) {
+      io.stderr(`capstan ${name}: ${(error as Error).message}\n`);
+      return 2;
+    }
+    if (isFileError(error)) {
+      io.stderr(
+        `capstan ${name}: ${error.path ?? ""}: ${error.code === "ENOENT" ? "no such file" : error.message}\n`,
+      );
+      return 2;
+    }
+    throw error;
+  }
+}
+
+function isArgsError(error: unknown): boolean {
+  return error instanceof Error && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS");
+}
+
+function isFileError(error: unknown): error is NodeJS.ErrnoException {
+  return (
+    error instanceof Error && "code" in error && ["ENOENT", "EISDIR", "EACCES"].includes(String(error.code))
+  );
+}

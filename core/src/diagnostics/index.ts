@@ -1,0 +1,3 @@
+export * from "./diagnostic.js";
+export * from "./did-you-mean.js";
+export * from "./source-text.js";

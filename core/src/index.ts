@@ -1,0 +1,5 @@
+export * from "./diagnostics/index.js";
+export * from "./loader/index.js";
+export * from "./model/index.js";
+export * from "./render/index.js";
+export * from "./validate/index.js";

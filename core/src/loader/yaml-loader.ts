@@ -1,0 +1,219 @@
+import {
+  type Document,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseDocument,
+} from "yaml";
+import { type Diagnostic, diagnostic, type Span } from "../diagnostics/diagnostic.js";
+import { SourceText } from "../diagnostics/source-text.js";
+
+/** A step in a path through the document: a map key or a list index. */
+export type PathSegment = string | number;
+
+/** Where a node sits in the text: the key (for map values) and the value. */
+export interface NodeLocation {
+  key?: Span;
+  value: Span;
+}
+
+/** A YAML text parsed with a position for every node, plus its plain value. */
+export interface LoadedDocument {
+  source: SourceText;
+  yaml: Document.Parsed;
+  /** Plain JSON-like data; aliases expanded within the budget. */
+  value: unknown;
+  diagnostics: Diagnostic[];
+  /** The key and value spans of the node at a path, following aliases. */
+  locate(path: readonly PathSegment[]): NodeLocation | undefined;
+  /** The YAML node at a path, following aliases. */
+  nodeAt(path: readonly PathSegment[]): Node | undefined;
+}
+
+export interface LoadOptions {
+  /** Most nodes that alias expansion may produce in the whole document. */
+  maxAliasNodes?: number;
+}
+
+const DEFAULT_MAX_ALIAS_NODES = 10_000;
+
+/** Parses YAML text; never throws. Syntax problems become diagnostics. */
+export function loadYaml(text: string, path = "<input>", options: LoadOptions = {}): LoadedDocument {
+  const source = new SourceText(text, path);
+  const lineCounter = new LineCounter();
+  const docs = parseAllSafe(text, lineCounter);
+  const yaml = docs[0];
+  const diagnostics: Diagnostic[] = [];
+  for (const error of yaml.errors) {
+    diagnostics.push(yamlDiagnostic(error.code, error.message, error.pos, "error"));
+  }
+  for (const warning of yaml.warnings) {
+    diagnostics.push(yamlDiagnostic(warning.code, warning.message, warning.pos, "warning"));
+  }
+  const converter = new PlainConverter(yaml, options.maxAliasNodes ?? DEFAULT_MAX_ALIAS_NODES, diagnostics);
+  const value = converter.convert(yaml.contents);
+
+  const resolve = (node: Node | null | undefined): Node | undefined => {
+    let current: Node | null | undefined = node;
+    for (let hops = 0; current && isAlias(current) && hops < 64; hops++) current = current.resolve(yaml);
+    return current ?? undefined;
+  };
+  const walk = (path: readonly PathSegment[]): { node?: Node; key?: Node } => {
+    let node = resolve(yaml.contents as Node | null);
+    let key: Node | undefined;
+    for (const segment of path) {
+      if (!node) return {};
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(segment));
+        if (!pair) return {};
+        key = pair.key as Node;
+        node = resolve(pair.value as Node | null) ?? undefined;
+        if (!node) return { key };
+      } else if (isSeq(node) && typeof segment === "number") {
+        key = undefined;
+        node = resolve(node.items[segment] as Node | null);
+      } else {
+        return {};
+      }
+    }
+    return { node, key };
+  };
+
+  return {
+    source,
+    yaml,
+    value,
+    diagnostics,
+    nodeAt: (path) => walk(path).node,
+    locate(path) {
+      const { node, key } = walk(path);
+      const keySpan = key?.range ? { start: key.range[0], end: key.range[1] } : undefined;
+      if (!node?.range)
+        return keySpan ? { key: keySpan, value: { start: keySpan.end, end: keySpan.end } } : undefined;
+      return { key: keySpan, value: { start: node.range[0], end: node.range[1] } };
+    },
+  };
+
+  function yamlDiagnostic(
+    code: string,
+    message: string,
+    pos: [number, number],
+    severity: "error" | "warning",
+  ) {
+    const firstLine = message.split("\n")[0];
+    return diagnostic(`yaml-${code.toLowerCase().replace(/_/g, "-")}`, severity, firstLine, {
+      start: pos[0],
+      end: Math.max(pos[1], pos[0]),
+    });
+  }
+}
+
+function parseAllSafe(text: string, lineCounter: LineCounter): Document.Parsed[] {
+  // parseDocument reports a second document as an error; keep only the first.
+  const doc = parseDocument(text, {
+    lineCounter,
+    keepSourceTokens: true,
+    prettyErrors: false,
+    uniqueKeys: true,
+  });
+  return [doc];
+}
+
+/** Turns the YAML tree into plain data with a global budget on alias expansion. */
+class PlainConverter {
+  private aliasNodes = 0;
+  private reported = false;
+  private readonly expanding = new Set<Node>();
+
+  constructor(
+    private readonly doc: Document.Parsed,
+    private readonly maxAliasNodes: number,
+    private readonly diagnostics: Diagnostic[],
+  ) {}
+
+  convert(node: unknown, viaAlias = false): unknown {
+    if (node === null || node === undefined) return null;
+    if (viaAlias && ++this.aliasNodes > this.maxAliasNodes) return this.overBudget(node as Node);
+    if (isAlias(node)) {
+      const target = node.resolve(this.doc);
+      if (!target) {
+        this.diagnostics.push(
+          diagnostic("yaml-unknown-alias", "error", `Unknown alias *${node.source}.`, this.spanOf(node)),
+        );
+        return null;
+      }
+      if (this.expanding.has(target)) {
+        this.diagnostics.push(
+          diagnostic(
+            "yaml-alias-cycle",
+            "error",
+            `Alias *${node.source} refers to itself.`,
+            this.spanOf(node),
+          ),
+        );
+        return null;
+      }
+      this.expanding.add(target);
+      const value = this.convert(target, true);
+      this.expanding.delete(target);
+      return value;
+    }
+    if (isScalar(node)) return node.value ?? null;
+    if (isSeq(node)) return node.items.map((item) => this.convert(item, viaAlias));
+    if (isMap(node)) {
+      const out: Record<string, unknown> = {};
+      for (const pair of node.items) {
+        if (!isPair(pair)) continue;
+        const key = this.keyOf(pair.key);
+        if (key === undefined) continue;
+        const value = this.convert(pair.value, viaAlias);
+        // defineProperty keeps a `__proto__` key an ordinary own property.
+        Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+      }
+      return out;
+    }
+    return null;
+  }
+
+  private keyOf(key: unknown): string | undefined {
+    if (isScalar(key)) return String(key.value);
+    if (isAlias(key)) {
+      const target = key.resolve(this.doc);
+      if (isScalar(target)) return String(target.value);
+    }
+    if (key !== null && key !== undefined) {
+      this.diagnostics.push(
+        diagnostic(
+          "yaml-complex-key",
+          "error",
+          "Map keys must be plain strings; quote the key.",
+          this.spanOf(key as Node),
+        ),
+      );
+    }
+    return undefined;
+  }
+
+  private overBudget(node: Node): null {
+    if (!this.reported) {
+      this.reported = true;
+      this.diagnostics.push(
+        diagnostic(
+          "yaml-alias-limit",
+          "error",
+          `YAML aliases expand to more than ${this.maxAliasNodes} nodes (an "alias bomb"); write the values out or use fewer nested aliases.`,
+          this.spanOf(node),
+        ),
+      );
+    }
+    return null;
+  }
+
+  private spanOf(node: Node): Span {
+    return node.range ? { start: node.range[0], end: node.range[1] } : { start: 0, end: 0 };
+  }
+}

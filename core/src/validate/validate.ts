@@ -1,0 +1,84 @@
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { type LoadedDocument, type LoadOptions, loadYaml } from "../loader/yaml-loader.js";
+import { buildPipeline } from "../model/build-pipeline.js";
+import type { Pipeline } from "../model/types.js";
+import { validateSchema } from "../schema/index.js";
+import { checkFields } from "./field-checks.js";
+import { checkGraph } from "./graph-checks.js";
+import { checkUnquotedExpressions } from "./unquoted-expressions.js";
+
+export interface ValidateOptions extends LoadOptions {
+  /** Stage types the engine can run; known types outside it get a warning. */
+  runnableTypes?: ReadonlySet<string>;
+  /**
+   * Extra checks run after the built-in ones (the expression checker plugs in here, and
+   * front ends may add their own, e.g. "generated workflow out of date").
+   */
+  extraChecks?: readonly PipelineCheck[];
+}
+
+/** A check over a loaded, built pipeline. */
+export type PipelineCheck = (doc: LoadedDocument, pipeline: Pipeline) => Diagnostic[];
+
+export interface ValidationResult {
+  document: LoadedDocument;
+  pipeline: Pipeline;
+  /** Sorted by position. */
+  diagnostics: Diagnostic[];
+}
+
+/** Loads and validates a pipeline text: YAML, schema, graph, fields and expressions. */
+export function validatePipelineText(
+  text: string,
+  path = "<input>",
+  options: ValidateOptions = {},
+): ValidationResult {
+  return validateDocument(loadYaml(text, path, options), options);
+}
+
+/** Validates an already loaded document (the language server keeps documents loaded). */
+export function validateDocument(document: LoadedDocument, options: ValidateOptions = {}): ValidationResult {
+  const { pipeline, diagnostics: buildDiagnostics } = buildPipeline(document);
+  const unquoted = checkUnquotedExpressions(document);
+  const cutLines = new Set(unquoted.map((d) => document.source.position(d.span.start).line));
+  // YAML's own errors on a line where an unquoted expression was cut are symptoms of that one problem.
+  const yamlDiagnostics = document.diagnostics.filter(
+    (d) => !cutLines.has(document.source.position(d.span.start).line),
+  );
+  const diagnostics = [
+    ...yamlDiagnostics,
+    ...unquoted,
+    ...(document.value === null || typeof document.value !== "object" ? rootProblem(document) : []),
+    ...validateSchema(document).filter((d) => !cutLines.has(document.source.position(d.span.start).line)),
+    ...buildDiagnostics,
+    ...checkGraph(pipeline),
+    ...checkFields(pipeline, options.runnableTypes),
+  ];
+  for (const check of options.extraChecks ?? []) diagnostics.push(...check(document, pipeline));
+  return { document, pipeline, diagnostics: sortDiagnostics(diagnostics) };
+}
+
+function rootProblem(document: LoadedDocument): Diagnostic[] {
+  if (document.diagnostics.some((d) => d.severity === "error")) return [];
+  return [
+    {
+      code: "not-a-pipeline",
+      severity: "error",
+      message: "A pipeline file is a YAML map with at least `name` and `stages`.",
+      span: { start: 0, end: Math.min(document.source.text.length, 1) },
+    },
+  ];
+}
+
+/** Orders diagnostics by position, then code, and drops exact duplicates. */
+export function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics
+    .filter((d) => {
+      const key = `${d.span.start}:${d.span.end}:${d.code}:${d.message}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end || a.code.localeCompare(b.code));
+}

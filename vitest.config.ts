@@ -1,0 +1,19 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+const src = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+export default defineConfig({
+  resolve: {
+    // Tests run against the TypeScript sources, not the built dist/.
+    alias: {
+      "@capstan/core": src("./core/src/index.ts"),
+    },
+  },
+  test: {
+    include: ["*/src/**/*.test.ts", "test/**/*.test.ts"],
+    exclude: ["**/node_modules/**", "**/dist/**", "test/vscode/**"],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
