@@ -1,1 +1,2 @@
+export * from "./scalar-offsets.js";
 export * from "./yaml-loader.js";

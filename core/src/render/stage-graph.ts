@@ -3,29 +3,39 @@ import type { Pipeline, Stage } from "../model/types.js";
 /** Status names used to colour a rendered graph (from an execution record). */
 export type StatusByStage = ReadonlyMap<string, string>;
 
-/** Stages in topological order by level: level 0 has no dependencies. Unknown deps are ignored. */
+/** Stages grouped by level (longest path from a stage with no dependencies); cycles are cut. */
 export function stageLevels(pipeline: Pipeline): Stage[][] {
   const byId = new Map(pipeline.stages.map((s) => [s.id, s]));
-  const level = new Map<string, number>();
-  const visiting = new Set<string>();
-  const levelOf = (stage: Stage): number => {
-    const known = level.get(stage.id);
-    if (known !== undefined) return known;
-    if (visiting.has(stage.id)) return 0; // a cycle: validation reports it
-    visiting.add(stage.id);
-    let value = 0;
-    for (const dep of stage.dependsOn) {
-      const parent = byId.get(dep);
-      if (parent) value = Math.max(value, levelOf(parent) + 1);
+  const children = new Map<string, Stage[]>();
+  const pending = new Map<Stage, number>();
+  for (const stage of pipeline.stages) {
+    const parents = new Set(stage.dependsOn.filter((d) => byId.has(d) && d !== stage.id));
+    pending.set(stage, parents.size);
+    for (const parent of parents) {
+      const list = children.get(parent) ?? [];
+      list.push(stage);
+      children.set(parent, list);
     }
-    visiting.delete(stage.id);
-    level.set(stage.id, value);
-    return value;
-  };
+  }
+  const level = new Map<Stage, number>();
+  const queue = pipeline.stages.filter((s) => pending.get(s) === 0);
+  for (const stage of queue) level.set(stage, 0);
+  for (let i = 0; i < queue.length; i++) {
+    const stage = queue[i];
+    for (const child of children.get(stage.id) ?? []) {
+      level.set(child, Math.max(level.get(child) ?? 0, (level.get(stage) ?? 0) + 1));
+      const left = (pending.get(child) ?? 1) - 1;
+      pending.set(child, left);
+      if (left === 0) queue.push(child);
+    }
+  }
   const levels: Stage[][] = [];
   for (const stage of pipeline.stages) {
-    const l = levelOf(stage);
-    levels[l] = [...(levels[l] ?? []), stage];
+    // Stages in or below a cycle never leave the queue; show them after the rest.
+    const l = level.get(stage) ?? levels.length;
+    const bucket = levels[l] ?? [];
+    bucket.push(stage);
+    levels[l] = bucket;
   }
   return levels.filter(Boolean);
 }

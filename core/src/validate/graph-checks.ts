@@ -148,14 +148,16 @@ function checkCycles(pipeline: Pipeline, byId: Map<string, Stage>): Diagnostic[]
 }
 
 function cycleDiagnostic(members: Stage[]): Diagnostic {
-  // path runs child -> parent; show it in run order.
-  const order = [...members].reverse();
+  // path runs child -> parent; show it in run order, starting at the stage written first.
+  const reversed = [...members].reverse();
+  const first = reversed.reduce((a, b) => (b.index < a.index ? b : a));
+  const at = reversed.indexOf(first);
+  const order = [...reversed.slice(at), ...reversed.slice(0, at)];
   const names = [...order.map((s) => s.id), order[0].id].join(" -> ");
   const related: RelatedInformation[] = order.map((s) => ({
     message: `'${s.id}' is part of the cycle`,
     span: idSpan(s),
   }));
-  const first = order[0];
   return diagnostic(
     "cycle",
     "error",

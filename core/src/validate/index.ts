@@ -1,3 +1,4 @@
+export * from "./expressions.js";
 export * from "./field-checks.js";
 export * from "./graph-checks.js";
 export * from "./stage-types.js";

@@ -3,6 +3,7 @@ import { type LoadedDocument, type LoadOptions, loadYaml } from "../loader/yaml-
 import { buildPipeline } from "../model/build-pipeline.js";
 import type { Pipeline } from "../model/types.js";
 import { validateSchema } from "../schema/index.js";
+import { checkExpressions } from "./expressions.js";
 import { checkFields } from "./field-checks.js";
 import { checkGraph } from "./graph-checks.js";
 import { checkUnquotedExpressions } from "./unquoted-expressions.js";
@@ -53,6 +54,10 @@ export function validateDocument(document: LoadedDocument, options: ValidateOpti
     ...buildDiagnostics,
     ...checkGraph(pipeline),
     ...checkFields(pipeline, options.runnableTypes),
+    // Expressions that YAML cut short are reported once, as expression-unquoted.
+    ...checkExpressions(document, pipeline).filter(
+      (d) => !cutLines.has(document.source.position(d.span.start).line),
+    ),
   ];
   for (const check of options.extraChecks ?? []) diagnostics.push(...check(document, pipeline));
   return { document, pipeline, diagnostics: sortDiagnostics(diagnostics) };
