@@ -1,0 +1,88 @@
+import type { Pipeline } from "../model/types.js";
+import { ExecutionRunner } from "./runner.js";
+import type { EngineServices } from "./services.js";
+
+export interface StartOptions {
+  pipeline: Pipeline;
+  pipelineFile?: string;
+  /** Supplied parameter values; declared defaults fill the rest. */
+  parameters?: Record<string, unknown>;
+  /** The trigger (type defaults to manual, user to the services' user). */
+  trigger?: Record<string, unknown>;
+  /** Execution id; generated when absent. */
+  executionId?: string;
+}
+
+/**
+ * Orca's parameter defaulting: a supplied value when its key is present, else the declared
+ * default; Capstan also rejects a missing required value and a value outside `options`.
+ */
+export function resolveParameters(
+  pipeline: Pipeline,
+  supplied: Record<string, unknown> = {},
+): { parameters: Record<string, unknown>; errors: string[] } {
+  const parameters: Record<string, unknown> = {};
+  const errors: string[] = [];
+  for (const p of pipeline.parameters) {
+    const value = p.name in supplied ? supplied[p.name] : p.default;
+    if (p.required && (value === undefined || value === null || value === "")) {
+      errors.push(`parameter '${p.name}' is required`);
+    }
+    if (p.options && p.options.length > 0 && value !== undefined && value !== null) {
+      if (!p.options.map(String).includes(String(value))) {
+        errors.push(
+          `parameter '${p.name}' is '${String(value)}', which is not one of: ${p.options.join(", ")}`,
+        );
+      }
+    }
+    parameters[p.name] = value ?? null;
+  }
+  for (const [k, v] of Object.entries(supplied)) if (!(k in parameters)) parameters[k] = v;
+  return { parameters, errors };
+}
+
+/** A sortable, unique execution id: time then randomness (e.g. `01HZX...`-like, base 36). */
+export function newExecutionId(now: number, random: () => number): string {
+  let rand = "";
+  for (let i = 0; i < 8; i++) rand += Math.floor(random() * 36).toString(36);
+  return `${now.toString(36).padStart(9, "0")}-${rand}`;
+}
+
+/**
+ * Starts an execution: checks parameters, journals `execution.started`, and returns the runner
+ * (call `run()` to drive it to the end). Bad parameters come back as errors, not an execution.
+ */
+export function startExecution(
+  services: EngineServices,
+  options: StartOptions,
+): { runner: ExecutionRunner; errors?: undefined } | { runner?: undefined; errors: string[] } {
+  const { parameters, errors } = resolveParameters(options.pipeline, options.parameters);
+  if (errors.length > 0) return { errors };
+  const executionId = options.executionId ?? newExecutionId(services.clock.now(), services.random);
+  const trigger: Record<string, unknown> = {
+    type: "manual",
+    user: services.user ?? "anonymous",
+    ...options.trigger,
+    parameters,
+  };
+  const runner = ExecutionRunner.start(services, {
+    executionId,
+    pipeline: options.pipeline,
+    pipelineFile: options.pipelineFile,
+    trigger,
+    parameters,
+  });
+  return { runner };
+}
+
+/** Rebuilds an execution from its journal in the store and returns a runner that continues it. */
+export function resumeExecution(
+  services: EngineServices,
+  executionId: string,
+): { runner: ExecutionRunner; error?: undefined } | { runner?: undefined; error: string } {
+  const events = services.store.read(executionId);
+  if (events.length === 0) return { error: `no execution '${executionId}' in the state directory` };
+  const result = ExecutionRunner.fromJournal(services, events);
+  if ("error" in result) return { error: result.error };
+  return { runner: result };
+}

@@ -1,0 +1,36 @@
+import type { ExecutionRecord, ExpressionSummary, StageRecord } from "./record.js";
+
+/** What an expression sees: the roots and the execution it belongs to. */
+export interface ExpressionScope {
+  execution: ExecutionRecord;
+  /** The stage being evaluated, if any. */
+  stage?: StageRecord;
+  /**
+   * Root variables: `parameters`, `trigger`, `execution`, the stage's context keys, and upstream
+   * stages' outputs (Orca's ancestor fallback, nearest ancestor first).
+   */
+  root: Record<string, unknown>;
+  /** Declared secrets (values masked wherever they are shown). */
+  secrets: Record<string, string>;
+  now: number;
+}
+
+export type ConditionResult = { ok: true; value: unknown } | { ok: false; error: string };
+
+/** The expression language as the engine uses it (implemented by `core/src/expr`). */
+export interface ExpressionEvaluator {
+  /** Evaluates every `${ }` in strings and map keys of a plain value; never throws. */
+  evaluateTree(value: unknown, scope: ExpressionScope): { value: unknown; summary: ExpressionSummary };
+  /** Evaluates a condition (`${ expr }` or a bare expression) to a value; never throws. */
+  evaluateCondition(text: string, scope: ExpressionScope): ConditionResult;
+}
+
+/** True when a plain value contains `${` in any string or key (so evaluation can be skipped). */
+export function containsExpression(value: unknown): boolean {
+  if (typeof value === "string") return value.includes("${");
+  if (Array.isArray(value)) return value.some(containsExpression);
+  if (value && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) if (k.includes("${") || containsExpression(v)) return true;
+  }
+  return false;
+}
