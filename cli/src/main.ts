@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import { graphCommand, graphHelp } from "./commands/graph.js";
+import { importCommand, importHelp } from "./commands/import.js";
 import { validateCommand, validateHelp } from "./commands/validate.js";
 import { type CliIo, processIo, UsageError } from "./io.js";
 

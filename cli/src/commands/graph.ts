@@ -26,7 +26,9 @@ export async function graphCommand(argv: string[], io: CliIo): Promise<number> {
   if (positionals.length !== 1) throw new UsageError("capstan graph takes exactly one pipeline file.");
   const [file] = positionals;
   const text = readFileSync(resolve(io.cwd, file), "utf8");
-  const { result } = loadPipelineFile(text, file);
+  const [first] = loadPipelineFile(text, file).pipelines;
+  if (!first) throw new UsageError(`${file} holds no pipeline.`);
+  const { result } = first;
   const errors = result.diagnostics.filter((d) => d.severity === "error");
   if (errors.length > 0) io.stderr(formatHuman(result.document.source, errors, false));
   io.stdout(RENDERERS[format](result.pipeline));

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { type Diagnostic, hasErrors, type SourceText, type ValidateOptions } from "@capstan/core";
 import { type FileDiagnosticsJson, formatHuman, toJson } from "../format-diagnostics.js";
@@ -38,31 +39,24 @@ export async function validateCommand(
   }
   let failed = missing.length > 0;
   const report: FileDiagnosticsJson[] = [];
-  for (const file of files) {
-    const { source, diagnostics } = validateFile(io.cwd, file, options);
+  const emit = (source: SourceText, diagnostics: Diagnostic[]) => {
     const shown = values.quiet ? diagnostics.filter((d) => d.severity === "error") : diagnostics;
     if (hasErrors(diagnostics)) failed = true;
     if (values.format === "json") report.push(toJson(source, shown));
     else io.stdout(formatHuman(source, shown, io.isTTY));
+  };
+  for (const file of files) {
+    const loaded = loadPipelineFile(readFileSync(resolve(io.cwd, file), "utf8"), file, options);
+    if (loaded.jsonSource) emit(loaded.jsonSource, loaded.importDiagnostics);
+    if (loaded.jsonSource && loaded.pipelines.length === 0 && loaded.importDiagnostics.length === 0) {
+      io.stderr(`${file}: no Spinnaker pipeline found in this JSON.\n`);
+      failed = true;
+    }
+    for (const { result } of loaded.pipelines) emit(result.document.source, result.diagnostics);
   }
   if (values.format === "json") io.stdout(`${JSON.stringify(report, null, 2)}\n`);
   else if (!values.quiet) {
-    io.stderr(
-      `${files.length} file${files.length === 1 ? "" : "s"} checked, ${failed ? "errors found" : "no errors"}.\n`,
-    );
+    io.stderr(`${files.length} file${files.length === 1 ? "" : "s"} checked, ${failed ? "errors found" : "no errors"}.\n`);
   }
   return failed ? 1 : 0;
-}
-
-function validateFile(
-  cwd: string,
-  file: string,
-  options: ValidateOptions,
-): { source: SourceText; diagnostics: Diagnostic[] } {
-  const text = readFileSync(`${cwd}/${file}`.replace(/^\/\//, "/"), "utf8");
-  const loaded = loadPipelineFile(text, file, options);
-  return {
-    source: loaded.result.document.source,
-    diagnostics: [...loaded.importDiagnostics, ...loaded.result.diagnostics],
-  };
 }

@@ -1,0 +1,68 @@
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { importSpinnaker, SourceText, validatePipelineText } from "@capstan/core";
+import { formatHuman } from "../format-diagnostics.js";
+import { type CliIo, UsageError } from "../io.js";
+
+export const importHelp = `Usage: capstan import spinnaker FILE.json [-o OUT.yml] [--force]
+
+Converts Spinnaker pipeline JSON (one pipeline, a list, or a dinghyfile with "pipelines": [...])
+into Capstan YAML. Every field that was dropped or changed is listed on stderr with its JSON path.
+  -o, --out FILE   write the YAML there (with several pipelines: FILE is a folder); default stdout
+  --force          overwrite existing files
+Use - as FILE to read standard input.
+`;
+
+const slug = (name: string) => name.replace(/[^A-Za-z0-9_.-]+/g, "-").replace(/^-+|-+$/g, "").toLowerCase() || "pipeline";
+
+/** `capstan import spinnaker`: Spinnaker pipeline JSON to Capstan YAML, with a report. */
+export async function importCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { out: { type: "string", short: "o" }, force: { type: "boolean", default: false } },
+  });
+  const [kind, file] = positionals;
+  if (kind !== "spinnaker" || file === undefined || positionals.length > 2) {
+    throw new UsageError("usage: capstan import spinnaker FILE.json [-o OUT.yml]");
+  }
+  const text = file === "-" ? await (io.readStdin?.() ?? Promise.resolve("")) : readFileSync(resolve(io.cwd, file), "utf8");
+  const result = importSpinnaker(text);
+  const source = new SourceText(text, file === "-" ? "<stdin>" : file);
+  if (result.diagnostics.length > 0) io.stderr(formatHuman(source, result.diagnostics, false));
+  if (result.diagnostics.some((d) => d.severity === "error")) return 1;
+  if (result.pipelines.length === 0) {
+    io.stderr(`capstan import: ${file}: no Spinnaker pipeline found (expected an object with "stages").\n`);
+    return 1;
+  }
+  for (const note of result.report) io.stderr(`${note.kind.padEnd(11)} ${note.path}: ${note.message}\n`);
+
+  let status = 0;
+  for (const pipeline of result.pipelines) {
+    const target =
+      values.out === undefined
+        ? undefined
+        : result.pipelines.length === 1
+          ? resolve(io.cwd, values.out)
+          : resolve(io.cwd, values.out, `${slug(pipeline.name)}.yml`);
+    // The converted YAML must validate; say so at once if it does not.
+    const check = validatePipelineText(pipeline.yaml, target ?? `${pipeline.name}.yml`);
+    const errors = check.diagnostics.filter((d) => d.severity === "error");
+    if (errors.length > 0) {
+      io.stderr(formatHuman(check.document.source, errors, false));
+      status = 1;
+    }
+    if (target === undefined) {
+      io.stdout(result.pipelines.length > 1 ? `---\n${pipeline.yaml}` : pipeline.yaml);
+    } else {
+      if (existsSync(target) && !values.force) throw new UsageError(`${target} exists; pass --force to overwrite it.`);
+      writeFileSync(target, pipeline.yaml);
+      io.stderr(`wrote ${target}\n`);
+    }
+  }
+  io.stderr(
+    `${result.pipelines.length} pipeline${result.pipelines.length === 1 ? "" : "s"} imported, ${result.report.length} note${result.report.length === 1 ? "" : "s"} in the report.\n`,
+  );
+  return status;
+}
