@@ -34,9 +34,17 @@ export function isJsonPipeline(text: string, path: string): boolean {
  * converted by the importer first and the converted YAML validated (its positions refer
  * to the converted text; the JSON's own problems refer to the JSON).
  */
-export function loadPipelineFile(text: string, path: string, options: ValidateOptions = {}): LoadedPipelineFile {
+export function loadPipelineFile(
+  text: string,
+  path: string,
+  options: ValidateOptions = {},
+): LoadedPipelineFile {
   if (!isJsonPipeline(text, path)) {
-    return { pipelines: [{ result: validatePipelineText(text, path, options) }], importDiagnostics: [], importReport: [] };
+    return {
+      pipelines: [{ result: validatePipelineText(text, path, options) }],
+      importDiagnostics: [],
+      importReport: [],
+    };
   }
   const imported = importSpinnaker(text);
   return {

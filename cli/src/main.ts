@@ -22,6 +22,11 @@ export const commands: Record<string, Command> = {
     help: graphHelp,
     run: graphCommand,
   },
+  import: {
+    summary: "Convert Spinnaker pipeline JSON to Capstan YAML",
+    help: importHelp,
+    run: importCommand,
+  },
 };
 
 function version(): string {

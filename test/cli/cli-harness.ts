@@ -1,8 +1,12 @@
-import { main } from "../../cli/src/main.js";
 import type { CliIo } from "../../cli/src/io.js";
+import { main } from "../../cli/src/main.js";
 
 /** Runs the CLI in-process with captured output. */
-export async function runCli(argv: string[], cwd: string, stdin = ""): Promise<{ code: number; stdout: string; stderr: string }> {
+export async function runCli(
+  argv: string[],
+  cwd: string,
+  stdin = "",
+): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";
   let stderr = "";
   const io: CliIo = {

@@ -52,21 +52,29 @@ describe("capstan validate", () => {
   });
 
   it("reports an unknown dependsOn at the entry", async () => {
-    const { errors, text } = await validateBroken((t) => t.replace("dependsOn: [green1]", "dependsOn: [gren1]"));
+    const { errors, text } = await validateBroken((t) =>
+      t.replace("dependsOn: [green1]", "dependsOn: [gren1]"),
+    );
     expect(errors.map((e) => e.code)).toEqual(["unknown-stage-ref"]);
     expect(errors[0].range.start).toEqual(positionOf(text, "gren1"));
   });
 
   it("reports a cycle once", async () => {
     const { errors } = await validateBroken((t) =>
-      t.replace("  - id: green1\n    type: deploy\n", "  - id: green1\n    type: deploy\n    dependsOn: [blue1]\n"),
+      t.replace(
+        "  - id: green1\n    type: deploy\n",
+        "  - id: green1\n    type: deploy\n    dependsOn: [blue1]\n",
+      ),
     );
     expect(errors.map((e) => e.code)).toEqual(["cycle"]);
   });
 
   it("reports an unquoted expression cut by YAML at its ${", async () => {
     const { errors, text } = await validateBroken((t) =>
-      t.replace(`expression: "\${ #judgment('judge') == 'rollback' }"`, "expression: ${ #judgment('judge') == 'rollback' }"),
+      t.replace(
+        `expression: "\${ #judgment('judge') == 'rollback' }"`,
+        "expression: ${ #judgment('judge') == 'rollback' }",
+      ),
     );
     expect(errors.map((e) => e.code)).toEqual(["expression-unquoted"]);
     expect(errors[0].range.start).toEqual(positionOf(text, "${ #judgment('judge') == 'rollback' }"));
@@ -79,7 +87,9 @@ describe("capstan validate", () => {
   });
 
   it("reports an unknown stage field at its key", async () => {
-    const { errors, text } = await validateBroken((t) => t.replace("    percent: 20\n", "    percent: 20\n    percnt: 5\n"));
+    const { errors, text } = await validateBroken((t) =>
+      t.replace("    percent: 20\n", "    percent: 20\n    percnt: 5\n"),
+    );
     expect(errors.map((e) => e.code)).toEqual(["schema-unknown-field"]);
     expect(errors[0].range.start).toEqual(positionOf(text, "percnt"));
   });
@@ -95,7 +105,9 @@ describe("capstan validate", () => {
     writeFileSync(join(dir, "p.yml"), "name: p\nstages:\n  - id: a\n    type: wait\n    dependsOn: [b]\n");
     const { code, stdout } = await runCli(["validate", "p.yml"], dir);
     expect(code).toBe(1);
-    expect(stdout).toContain("p.yml:5:17 error unknown-stage-ref dependsOn names 'b', but no stage has that id.");
+    expect(stdout).toContain(
+      "p.yml:5:17 error unknown-stage-ref dependsOn names 'b', but no stage has that id.",
+    );
     expect(stdout).toContain("    5 |     dependsOn: [b]\n      |                 ^\n");
   });
 

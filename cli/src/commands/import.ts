@@ -14,7 +14,11 @@ into Capstan YAML. Every field that was dropped or changed is listed on stderr w
 Use - as FILE to read standard input.
 `;
 
-const slug = (name: string) => name.replace(/[^A-Za-z0-9_.-]+/g, "-").replace(/^-+|-+$/g, "").toLowerCase() || "pipeline";
+const slug = (name: string) =>
+  name
+    .replace(/[^A-Za-z0-9_.-]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .toLowerCase() || "pipeline";
 
 /** `capstan import spinnaker`: Spinnaker pipeline JSON to Capstan YAML, with a report. */
 export async function importCommand(argv: string[], io: CliIo): Promise<number> {
@@ -27,7 +31,10 @@ export async function importCommand(argv: string[], io: CliIo): Promise<number> 
   if (kind !== "spinnaker" || file === undefined || positionals.length > 2) {
     throw new UsageError("usage: capstan import spinnaker FILE.json [-o OUT.yml]");
   }
-  const text = file === "-" ? await (io.readStdin?.() ?? Promise.resolve("")) : readFileSync(resolve(io.cwd, file), "utf8");
+  const text =
+    file === "-"
+      ? await (io.readStdin?.() ?? Promise.resolve(""))
+      : readFileSync(resolve(io.cwd, file), "utf8");
   const result = importSpinnaker(text);
   const source = new SourceText(text, file === "-" ? "<stdin>" : file);
   if (result.diagnostics.length > 0) io.stderr(formatHuman(source, result.diagnostics, false));
@@ -56,7 +63,8 @@ export async function importCommand(argv: string[], io: CliIo): Promise<number> 
     if (target === undefined) {
       io.stdout(result.pipelines.length > 1 ? `---\n${pipeline.yaml}` : pipeline.yaml);
     } else {
-      if (existsSync(target) && !values.force) throw new UsageError(`${target} exists; pass --force to overwrite it.`);
+      if (existsSync(target) && !values.force)
+        throw new UsageError(`${target} exists; pass --force to overwrite it.`);
       writeFileSync(target, pipeline.yaml);
       io.stderr(`wrote ${target}\n`);
     }

@@ -56,7 +56,9 @@ export async function validateCommand(
   }
   if (values.format === "json") io.stdout(`${JSON.stringify(report, null, 2)}\n`);
   else if (!values.quiet) {
-    io.stderr(`${files.length} file${files.length === 1 ? "" : "s"} checked, ${failed ? "errors found" : "no errors"}.\n`);
+    io.stderr(
+      `${files.length} file${files.length === 1 ? "" : "s"} checked, ${failed ? "errors found" : "no errors"}.\n`,
+    );
   }
   return failed ? 1 : 0;
 }

@@ -1,114 +1,263 @@
-import { type Node, type Scalar, visit } from "yaml";
-import { type Diagnostic, diagnostic, type Severity, type Span } from "../diagnostics/diagnostic.js";
-import type { CheckEnvironment, CheckStage, ExprReference } from "../expr/checker.js";
-import { checkTemplate } from "../expr/checker.js";
-import { scalarOffsetMap } from "../loader/scalar-offsets.js";
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${ }` is the syntax this module handles.
+import { isPair, isScalar, type Scalar, visit } from "yaml";
+import { type Diagnostic, diagnostic, type Span } from "../diagnostics/diagnostic.js";
+import type { ExprNode } from "../expr/ast.js";
+import {
+  type CheckEnvironment,
+  type CheckStage,
+  checkExpression,
+  type ExprReference,
+} from "../expr/checker.js";
+import { scanTemplate } from "../expr/template.js";
 import type { LoadedDocument } from "../loader/yaml-loader.js";
 import type { Pipeline, Stage } from "../model/types.js";
+import { scalarOffsets } from "./scalar-offsets.js";
 
-/** A reference an expression makes, placed in the file (for navigation and rename). */
-export interface FileReference extends Omit<ExprReference, "span"> {
+/** One `${ }` of a string scalar, with file spans. */
+export interface SiteExpression {
+  /** The expression source (between `${` and `}`). */
+  source: string;
+  /** File span of `${ ... }`, delimiters included. */
   span: Span;
-  /** The stage whose field holds the expression, if any. */
-  stageId?: string;
+  /** File span of the source. */
+  sourceSpan: Span;
+  /** Offset of the source inside the scalar's decoded value. */
+  valueStart: number;
+  ast: ExprNode;
 }
 
-export interface ExpressionScan {
+/** A name an expression refers to, at its file span. */
+export interface SiteReference extends ExprReference {
+  /** Index in `pipeline.stages` of the stage holding the expression, if any. */
+  stageIndex?: number;
+}
+
+/** A string scalar (value or map key) that contains `${`. */
+export interface ExpressionSite {
+  value: string;
+  /** File span of the scalar, quotes included. */
+  span: Span;
+  style: Scalar["type"];
+  isKey: boolean;
+  stageIndex?: number;
+  /** File offset of each character of `value`; undefined when the mapping is unknown. */
+  offsets?: number[];
+  expressions: SiteExpression[];
+  references: SiteReference[];
+}
+
+export interface ExpressionAnalysis {
+  sites: ExpressionSite[];
   diagnostics: Diagnostic[];
-  references: FileReference[];
+  environment: CheckEnvironment;
 }
 
-/** The checker's view of the pipeline's stages (transitive upstreams computed lazily). */
-export function checkStages(pipeline: Pipeline): CheckStage[] {
-  return pipeline.stages.map((stage) => ({
-    id: stage.id,
-    name: stage.name,
-    type: stage.type,
-    inputs: stage.type === "manualJudgment" && "inputs" in stage ? (stage.inputs as string[]) : undefined,
-  }));
-}
+const memo = new WeakMap<LoadedDocument, { pipeline: Pipeline; analysis: ExpressionAnalysis }>();
 
-/** Ids of every stage upstream of `stage` (its ancestors). */
-export function upstreamIds(pipeline: Pipeline, stage: Stage, byId = stageIndex(pipeline)): string[] {
-  const seen = new Set<string>();
-  const queue = [...stage.dependsOn];
-  while (queue.length > 0) {
-    const id = queue.pop()!;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    for (const dep of byId.get(id)?.dependsOn ?? []) queue.push(dep);
-  }
-  return [...seen];
+/** The check the validator runs: every expression of the file against the pipeline. */
+export function checkExpressions(doc: LoadedDocument, pipeline: Pipeline): Diagnostic[] {
+  return analyzeExpressions(doc, pipeline).diagnostics;
 }
-
-const stageIndex = (pipeline: Pipeline) => new Map(pipeline.stages.map((s) => [s.id, s]));
 
 /**
- * Finds every `${ }` in the document's strings (values and keys), checks it against the
- * pipeline, and places diagnostics and references at their exact spans in the file.
+ * Finds every `${ }` in the document's string scalars (keys too), parses and checks it against
+ * the pipeline's stages, parameters and secrets, and maps spans back into the file.
+ * Memoized per loaded document, so the validator and the language server share the work.
  */
-export function scanExpressions(doc: LoadedDocument, pipeline: Pipeline): ExpressionScan {
-  const stages = checkStages(pipeline);
-  const byId = stageIndex(pipeline);
-  const base: CheckEnvironment = {
+export function analyzeExpressions(doc: LoadedDocument, pipeline: Pipeline): ExpressionAnalysis {
+  const cached = memo.get(doc);
+  if (cached && cached.pipeline === pipeline) return cached.analysis;
+  const analysis = computeAnalysis(doc, pipeline);
+  memo.set(doc, { pipeline, analysis });
+  return analysis;
+}
+
+/** The environment expressions are checked against, built from the pipeline. */
+export function expressionEnvironment(pipeline: Pipeline): CheckEnvironment {
+  const byId = new Map<string, Stage>();
+  for (const stage of pipeline.stages) if (!byId.has(stage.id)) byId.set(stage.id, stage);
+  const transitive = new Map<string, string[]>();
+  // Upstream sets are computed on demand: a 2,000-stage chain would need 2M entries up front.
+  const upstreamOf = (id: string): string[] => {
+    const known = transitive.get(id);
+    if (known) return known;
+    const seen = new Set<string>();
+    const stack = [...(byId.get(id)?.dependsOn ?? [])];
+    while (stack.length > 0) {
+      const next = stack.pop() as string;
+      if (seen.has(next)) continue;
+      seen.add(next);
+      for (const dep of byId.get(next)?.dependsOn ?? []) stack.push(dep);
+    }
+    const list = [...seen];
+    transitive.set(id, list);
+    return list;
+  };
+  const stages: CheckStage[] = pipeline.stages.map((stage) => {
+    const entry: CheckStage = {
+      id: stage.id,
+      name: stage.name,
+      type: stage.type,
+      inputs: "inputs" in stage && Array.isArray(stage.inputs) ? (stage.inputs as string[]) : undefined,
+    };
+    Object.defineProperty(entry, "dependsOnTransitive", {
+      get: () => upstreamOf(stage.id),
+      enumerable: true,
+    });
+    return entry;
+  });
+  const expressions = pipeline.settings.expressions as Record<string, unknown> | undefined;
+  return {
     stages,
     parameters: pipeline.parameters.map((p) => p.name),
     secrets: pipeline.secrets,
-    urlFunctionsEnabled: Boolean(
-      (pipeline.settings.expressions as { allowUrls?: boolean } | undefined)?.allowUrls,
-    ),
+    urlFunctionsEnabled: expressions?.allowUrls === true,
   };
-  const out: ExpressionScan = { diagnostics: [], references: [] };
+}
+
+function computeAnalysis(doc: LoadedDocument, pipeline: Pipeline): ExpressionAnalysis {
   const text = doc.source.text;
-  const stageNodes = new Map<Node, Stage>();
-  for (const stage of pipeline.stages) {
-    const node = doc.nodeAt(["stages", stage.index]);
-    if (node) stageNodes.set(node, stage);
-  }
-  const envCache = new Map<Stage, CheckEnvironment>();
-  const envFor = (stage: Stage | undefined): CheckEnvironment => {
-    if (!stage) return base;
-    let env = envCache.get(stage);
+  const environment = expressionEnvironment(pipeline);
+  const stageStarts = pipeline.stages.map((s) => s.source.span);
+  const envByStage = new Map<number | undefined, CheckEnvironment>();
+  const envFor = (stageIndex: number | undefined) => {
+    let env = envByStage.get(stageIndex);
     if (!env) {
-      const current = stages[stage.index] ?? stages.find((s) => s.id === stage.id);
-      const withUpstream = { ...current, dependsOnTransitive: upstreamIds(pipeline, stage, byId) };
       env = {
-        ...base,
-        currentStageId: stage.id,
-        stages: stages.map((s) => (s === current ? withUpstream : s)),
+        ...environment,
+        currentStageId: stageIndex === undefined ? undefined : pipeline.stages[stageIndex].id,
       };
-      envCache.set(stage, env);
+      envByStage.set(stageIndex, env);
     }
     return env;
   };
-
+  const sites: ExpressionSite[] = [];
+  const diagnostics: Diagnostic[] = [];
   visit(doc.yaml, {
-    Scalar(_key, node: Scalar, path) {
-      if (typeof node.value !== "string" || !node.value.includes("${") || !node.range) return;
-      const owner = path.find((p) => stageNodes.has(p as Node)) as Node | undefined;
-      const stage = owner ? stageNodes.get(owner) : undefined;
-      const result = checkTemplate(node.value, envFor(stage));
-      const toFile = scalarOffsetMap(text, node);
-      const place = (span: Span): Span => ({ start: toFile(span.start), end: toFile(span.end) });
-      for (const d of result.diagnostics) {
-        out.diagnostics.push(
-          diagnostic(
-            d.code,
-            d.severity as Severity,
-            d.message,
-            place(d.span),
-            d.data ? { data: d.data } : {},
-          ),
-        );
-      }
-      for (const r of result.references)
-        out.references.push({ ...r, span: place(r.span), stageId: stage?.id });
+    Scalar(key, node, path) {
+      if (typeof node.value !== "string" || !node.range || !node.value.includes("${")) return;
+      const parent = path[path.length - 1];
+      const isKey = key === "key" && isPair(parent);
+      const stageIndex = stageAt(stageStarts, node.range[0]);
+      const site = analyzeSite(text, node, isKey, stageIndex, envFor(stageIndex), diagnostics);
+      sites.push(site);
     },
   });
-  return out;
+  return { sites, diagnostics, environment };
 }
 
-/** The validator's expression check (a `PipelineCheck`). */
-export function checkExpressions(doc: LoadedDocument, pipeline: Pipeline): Diagnostic[] {
-  return scanExpressions(doc, pipeline).diagnostics;
+function stageAt(spans: Span[], offset: number): number | undefined {
+  let lo = 0;
+  let hi = spans.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const span = spans[mid];
+    if (offset < span.start) hi = mid - 1;
+    else if (offset >= span.end) lo = mid + 1;
+    else return mid;
+  }
+  return undefined;
+}
+
+function analyzeSite(
+  text: string,
+  node: Scalar,
+  isKey: boolean,
+  stageIndex: number | undefined,
+  env: CheckEnvironment,
+  diagnostics: Diagnostic[],
+): ExpressionSite {
+  const value = node.value as string;
+  const range = node.range as [number, number, number];
+  const offsets = scalarOffsets(text, node);
+  const toFile = (span: Span): Span =>
+    offsets
+      ? {
+          start: offsets[span.start],
+          end: span.end > span.start ? offsets[span.end - 1] + 1 : offsets[span.start],
+        }
+      : { start: range[0], end: range[1] };
+  const site: ExpressionSite = {
+    value,
+    span: { start: range[0], end: range[1] },
+    style: node.type,
+    isKey,
+    stageIndex,
+    offsets,
+    expressions: [],
+    references: [],
+  };
+  const scanned = scanTemplate(value);
+  // In a plain scalar an unterminated `${` is YAML cutting the value short; expression-unquoted explains it.
+  if (node.type !== "PLAIN") {
+    for (const d of scanned.diagnostics)
+      diagnostics.push(diagnostic(d.code, d.severity, d.message, toFile(d.span)));
+  }
+  for (const segment of scanned.segments) {
+    if (segment.kind !== "expression") continue;
+    const base = segment.sourceSpan.start;
+    const checked = checkExpression(segment.source, env);
+    site.expressions.push({
+      source: segment.source,
+      span: toFile(segment.span),
+      sourceSpan: toFile(segment.sourceSpan),
+      valueStart: base,
+      ast: checked.ast,
+    });
+    for (const d of checked.diagnostics) {
+      const valueSpan = { start: d.span.start + base, end: d.span.end + base };
+      const replacement = d.data?.replacement;
+      const data =
+        typeof replacement === "string"
+          ? fixData(value, valueSpan, replacement, node.type, toFile)
+          : undefined;
+      diagnostics.push(diagnostic(d.code, d.severity, d.message, toFile(valueSpan), data ? { data } : {}));
+    }
+    for (const r of checked.references) {
+      site.references.push({
+        ...r,
+        span: toFile({ start: r.span.start + base, end: r.span.end + base }),
+        stageIndex,
+      });
+    }
+  }
+  return site;
+}
+
+/** Quick-fix hint for a "did you mean": replace the name only, escaped for the scalar's style. */
+function fixData(
+  value: string,
+  span: Span,
+  replacement: string,
+  style: Scalar["type"],
+  toFile: (span: Span) => Span,
+): Record<string, unknown> | undefined {
+  let { start, end } = span;
+  const first = value[start];
+  if (first === "#") start++;
+  else if ((first === "'" || first === '"') && value[end - 1] === first && end - start >= 2) {
+    start++;
+    end--;
+  }
+  const file = toFile({ start, end });
+  if (start === end) return undefined;
+  return {
+    name: value.slice(start, end),
+    suggestion: replacement,
+    fixStart: file.start,
+    fixEnd: file.end,
+    replacement: escapeFor(replacement, style),
+  };
+}
+
+/** Text to write inside a scalar of the given style so that it decodes to `text`. */
+export function escapeFor(text: string, style: Scalar["type"]): string {
+  if (style === "QUOTE_SINGLE") return text.replace(/'/g, "''");
+  if (style === "QUOTE_DOUBLE") return text.replace(/\\/g, "\\\\").replace(/"/g, '\\"');
+  return text;
+}
+
+/** True when a node is a string scalar holding `${` (helper for callers walking the tree). */
+export function isExpressionScalar(node: unknown): node is Scalar {
+  return isScalar(node) && typeof node.value === "string" && node.value.includes("${");
 }
