@@ -3,3 +3,4 @@ export * from "./loader/index.js";
 export * from "./model/index.js";
 export * from "./render/index.js";
 export * from "./validate/index.js";
+export * from "./import/index.js";

@@ -1,0 +1,13 @@
+export { type CronConversion, quartzToCron } from "./cron.js";
+export { importSpinnaker, importSpinnakerValue } from "./import-spinnaker.js";
+export { type FailureFlags, mapOnFailure, type OnFailureMapping } from "./on-failure.js";
+export type {
+  ImportDiagnostic,
+  ImportedPipeline,
+  ImportNote,
+  ImportNoteKind,
+  ImportOptions,
+  ImportResult,
+} from "./types.js";
+export { ORCA_WINDOW_TIMEZONE } from "./window.js";
+export { IMPORT_HEADER } from "./yaml-output.js";

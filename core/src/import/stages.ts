@@ -1,0 +1,200 @@
+import type { ImportContext } from "./context.js";
+import { formatMillis } from "./duration.js";
+import { childPath, isRecord, show, toNumber } from "./json-path.js";
+import { convertNotifications, type NotificationLevel } from "./notifications.js";
+import { mapOnFailure } from "./on-failure.js";
+import { canarySuggestion, MANIFEST_SPECS } from "./stage-manifests.js";
+import { drop, isEmpty, type Rule, type StageSpec, silent } from "./stage-rules.js";
+import { SERVER_GROUP_SPECS } from "./stage-server-groups.js";
+import { CORE_SPECS, wrapExpression } from "./stage-types.js";
+import { convertWindow } from "./window.js";
+
+/** Stage types of the Capstan format, by Spinnaker type. */
+export const STAGE_SPECS: Record<string, StageSpec> = {
+  ...CORE_SPECS,
+  ...SERVER_GROUP_SPECS,
+  ...MANIFEST_SPECS,
+  // Older (AWS-era) names Orca still accepts for the same stages.
+  resizeAsg: { ...SERVER_GROUP_SPECS.resizeServerGroup, type: "resizeServerGroup" },
+  enableAsg: { ...SERVER_GROUP_SPECS.enableServerGroup, type: "enableServerGroup" },
+  disableAsg: { ...SERVER_GROUP_SPECS.disableServerGroup, type: "disableServerGroup" },
+  destroyAsg: { ...SERVER_GROUP_SPECS.destroyServerGroup, type: "destroyServerGroup" },
+};
+
+/** Keys consumed by the common part of every stage. */
+const COMMON_KEYS = new Set([
+  "refId",
+  "requisiteStageRefIds",
+  "name",
+  "type",
+  "stageEnabled",
+  "failPipeline",
+  "continuePipeline",
+  "completeOtherBranchesThenFail",
+  "stageTimeoutMs",
+  "restrictExecutionDuringTimeWindow",
+  "restrictedExecutionWindow",
+  "notifications",
+  "sendNotifications",
+  "failOnFailedExpressions",
+  "comments",
+]);
+
+/** Fields every stage may carry that Capstan drops, and why. */
+const COMMON_DROPS: Record<string, Rule> = {
+  alias: silent,
+  isNew: silent,
+  id: silent, // the execution's stage id, null in configs
+  group: drop("stage groups are a templating detail"),
+  overrideTimeout: silent, // deck's switch for stageTimeoutMs, never read by Orca
+  skipWindowText: drop("UI text for the skip-window button"),
+  markSuccessfulOnTimeout: drop("Capstan fails a stage that times out", "unsupported"),
+  backoffPeriodMs: drop("Capstan chooses its own polling interval"),
+  startTimeExpiry: drop("run-time field", "dropped"),
+  expectedArtifacts: drop("Spinnaker artifacts are not supported", "unsupported"),
+};
+
+export interface ConvertedStage {
+  value: Record<string, unknown>;
+  /** refId as a string, before any renaming. */
+  refId: string | undefined;
+  dependsOn: string[];
+}
+
+/** Converts one stage; `id` is the already-normalised Capstan id. */
+export function convertStage(
+  raw: Record<string, unknown>,
+  path: string,
+  id: string,
+  ctx: ImportContext,
+): Record<string, unknown> {
+  const type = typeof raw.type === "string" ? raw.type : "";
+  const spec = STAGE_SPECS[type];
+  const out: Record<string, unknown> = { id };
+
+  if (typeof raw.name === "string" && raw.name !== "") out.name = raw.name;
+  else {
+    // Orca names an unnamed stage after its type; keep that so #stage('<type>') still finds it.
+    out.name = type || id;
+    ctx.note(
+      childPath(path, "name"),
+      "changed",
+      `no name; Orca names the stage after its type, so name: ${show(out.name)}`,
+    );
+  }
+  out.type = spec?.type ?? type;
+  if (spec?.type)
+    ctx.note(childPath(path, "type"), "changed", `Spinnaker stage type ${type} is Capstan's ${spec.type}`);
+  if (type === "kayentaCanary") canarySuggestion(raw, path, ctx);
+  else if (!spec) {
+    ctx.note(
+      path,
+      "unsupported",
+      `stage type ${show(type)} is not part of the Capstan format; kept with its fields as written (Capstan cannot run it)`,
+    );
+  }
+
+  // dependsOn is filled in by the caller once every refId is known.
+  out.dependsOn = [];
+  const ifExpr = convertStageEnabled(raw.stageEnabled, childPath(path, "stageEnabled"), ctx);
+  if (ifExpr !== undefined) out.if = ifExpr;
+
+  const failure = mapOnFailure(raw);
+  for (const c of failure.caveats) ctx.note(childPath(path, c.flag), "changed", c.message);
+  if (failure.onFailure !== "haltPipeline") out.onFailure = failure.onFailure;
+  // A plain boolean in Capstan (read before any expression runs); Orca also wants a boolean here.
+  const foe = raw.failOnFailedExpressions;
+  if (foe === true || foe === "true") {
+    out.failOnFailedExpressions = true;
+    if (foe === "true")
+      ctx.note(childPath(path, "failOnFailedExpressions"), "changed", 'the string "true" read as true');
+  } else if (foe !== undefined && foe !== null && foe !== false && foe !== "false")
+    ctx.note(childPath(path, "failOnFailedExpressions"), "dropped", `${show(foe)} is not a boolean`);
+
+  const timeout = convertTimeout(raw.stageTimeoutMs, childPath(path, "stageTimeoutMs"), ctx);
+  if (timeout !== undefined) out.timeout = timeout;
+  const window = convertWindow(raw, path, ctx);
+  if (window) out.window = window;
+  if (typeof raw.comments === "string" && raw.comments.trim() !== "") out.comments = raw.comments;
+  else if (!isEmpty(raw.comments)) ctx.note(childPath(path, "comments"), "dropped", "comments is not text");
+
+  // Type fields.
+  const consumed = new Set(COMMON_KEYS);
+  if (spec) {
+    for (const [key, rule] of Object.entries(spec.rules)) {
+      consumed.add(key);
+      if (key in raw && raw[key] !== undefined)
+        Object.assign(out, rule(raw[key], childPath(path, key), ctx, raw));
+    }
+    if (spec.build) Object.assign(out, spec.build(raw, path, ctx));
+  }
+  for (const [key, value] of Object.entries(raw)) {
+    if (consumed.has(key)) continue;
+    if (key in COMMON_DROPS) COMMON_DROPS[key](value, childPath(path, key), ctx, raw);
+    else if (!spec) out[key] = value;
+    else if (!isEmpty(value))
+      ctx.note(
+        childPath(path, key),
+        "dropped",
+        `${key} ${show(value)} has no Capstan equivalent for ${type}`,
+      );
+  }
+
+  const level: NotificationLevel = type === "manualJudgment" ? "judgment" : "stage";
+  const notifications = convertNotifications(
+    raw.notifications,
+    childPath(path, "notifications"),
+    level,
+    ctx,
+    raw.sendNotifications,
+  );
+  if (notifications.length) {
+    out.notifications = notifications;
+    if (level === "stage" && raw.sendNotifications !== true)
+      ctx.note(
+        childPath(path, "sendNotifications"),
+        "changed",
+        "sendNotifications is not true, so Spinnaker did not send these stage notifications; Capstan sends every listed one",
+      );
+  }
+  return out;
+}
+
+/** `stageEnabled` as an `if` expression (Orca's OptionalStageSupport: only type "expression"). */
+function convertStageEnabled(value: unknown, path: string, ctx: ImportContext): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!isRecord(value) || typeof value.type !== "string" || value.type.toLowerCase() !== "expression") {
+    ctx.note(
+      path,
+      "dropped",
+      `${show(value)} is not {type: expression}; Orca runs the stage unconditionally`,
+    );
+    return undefined;
+  }
+  const expr = value.expression;
+  if (expr === undefined || expr === null || String(expr).trim() === "") {
+    ctx.note(path, "dropped", "blank expression; Orca runs the stage unconditionally");
+    return undefined;
+  }
+  for (const key of Object.keys(value))
+    if (key !== "type" && key !== "expression")
+      ctx.note(childPath(path, key), "dropped", "not part of stageEnabled");
+  return wrapExpression(String(expr));
+}
+
+/** `stageTimeoutMs` as a duration. Orca reads only JSON numbers; a numeric string is taken too, and said. */
+function convertTimeout(value: unknown, path: string, ctx: ImportContext): string | undefined {
+  if (value === undefined || value === null || value === "") return undefined;
+  const ms = toNumber(value);
+  if (ms === undefined || ms <= 0) {
+    ctx.note(path, "dropped", `${show(value)} is not a positive number of milliseconds; Orca ignores it`);
+    return undefined;
+  }
+  if (typeof value === "string")
+    ctx.note(
+      path,
+      "changed",
+      `the string ${show(value)} was read as ${ms} ms; Orca itself ignores a stageTimeoutMs that is not a JSON number`,
+    );
+  return formatMillis(ms);
+}
