@@ -112,13 +112,13 @@ const reducers: { [K in JournalEventKind]: Reducer<K> } = {
   "window.skipped": (record, e) => {
     noteCommand(record, e.commandId);
     const stage = stageOf(record, e.refId);
-    if (stage) stage.context.skipRemainingWait = true;
+    // Orca keeps this on the synthetic window stage; ours has its own key so a wait stage's own wait still runs.
+    if (stage) stage.context.skipWindow = true;
   },
   "stage.skip-requested": (record, e) => {
     noteCommand(record, e.commandId);
     const stage = stageOf(record, e.refId);
     if (stage) {
-      stage.context.manualSkip = true;
       stage.context.skipRemainingWait = true;
     }
   },

@@ -299,7 +299,7 @@ export class ExecutionRunner {
     const model = this.models.get(s.refId)!;
     const now = this.services.clock.now();
     if (s.phase === "window" && model.window) {
-      if (s.context.skipRemainingWait !== true) {
+      if (s.context.skipWindow !== true) {
         const w = model.window;
         if (w.days.length === 0 && w.ranges.length === 0) {
           this.complete(s, "TERMINAL", { error: EMPTY_WINDOW_ERROR });
@@ -320,7 +320,7 @@ export class ExecutionRunner {
       }
       const jitter = model.window.jitter;
       const skipJitter = jitter?.skipManual && this.record.trigger.type === "manual";
-      if (jitter && jitter.maxMs > 0 && !skipJitter && s.context.skipRemainingWait !== true) {
+      if (jitter && jitter.maxMs > 0 && !skipJitter && s.context.skipWindow !== true) {
         const minS = Math.ceil(jitter.minMs / 1000);
         const maxS = Math.floor(jitter.maxMs / 1000);
         const waitS = minS + Math.floor(this.services.random() * (maxS - minS + 1));
@@ -339,7 +339,7 @@ export class ExecutionRunner {
     }
     if (s.phase === "jitter") {
       const due = Number(s.context.jitterUntil ?? 0);
-      if (now < due && s.context.skipRemainingWait !== true) {
+      if (now < due && s.context.skipWindow !== true) {
         this.nextPollAt.set(s.refId, due);
         return;
       }
@@ -641,7 +641,11 @@ export class ExecutionRunner {
       command: (command) => this.command(command),
       notify: (event) => this.notify(event, s),
       external<T>(p: Promise<T>): Promise<T> {
-        const tracked = p.finally(() => self.external.delete(tracked));
+        const tracked = p.finally(() => {
+          self.external.delete(tracked);
+          self.wake();
+        });
+        tracked.catch(() => undefined);
         self.external.add(tracked);
         return p;
       },
