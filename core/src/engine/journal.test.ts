@@ -26,7 +26,10 @@ describe("journal and record", () => {
     const dir = tempDir();
     const store = new FileStateStore(dir);
     const { services } = harness({ store });
-    const r = await startExecution(services, { pipeline: pipelineFrom(yaml), executionId: "x1" }).runner!.run();
+    const r = await startExecution(services, {
+      pipeline: pipelineFrom(yaml),
+      executionId: "x1",
+    }).runner!.run();
     store.close();
     const events = new FileStateStore(dir).read("x1");
     expect(foldJournal(events)).toEqual(r);
@@ -52,7 +55,10 @@ describe("journal and record", () => {
     const reopened = new FileStateStore(dir);
     expect(reopened.read("x2")).toHaveLength(1);
     reopened.append("x2", [{ kind: "execution.completed", status: "TERMINAL", ...ids.next(2) }]);
-    expect(reopened.read("x2").map((e) => (e as { status: string }).status)).toEqual(["SUCCEEDED", "TERMINAL"]);
+    expect(reopened.read("x2").map((e) => (e as { status: string }).status)).toEqual([
+      "SUCCEEDED",
+      "TERMINAL",
+    ]);
     reopened.close();
   });
 
@@ -93,9 +99,20 @@ stages:
     const { runner } = startExecution({ ...services, judgments: prompt }, { pipeline, executionId: "x3" });
     const done = runner!.run();
     // A second store object stands for `capstan judge` in another process.
-    new FileStateStore(dir).appendCommand("x3", { id: "k1", ts: 1, type: "judge", refId: "j", input: "go", user: "eve" });
+    new FileStateStore(dir).appendCommand("x3", {
+      id: "k1",
+      ts: 1,
+      type: "judge",
+      refId: "j",
+      input: "go",
+      user: "eve",
+    });
     const r = await done;
-    expect(r.stages[0].context).toMatchObject({ judgmentStatus: "continue", judgmentInput: "go", lastModifiedBy: "eve" });
+    expect(r.stages[0].context).toMatchObject({
+      judgmentStatus: "continue",
+      judgmentInput: "go",
+      lastModifiedBy: "eve",
+    });
     store.close();
   });
 });

@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { harness, pipelineFrom, runPipeline, scriptedJudgments, statuses, TableEvaluator } from "./testdata/kit.js";
 import { startExecution } from "./engine.js";
 import type { JudgmentGateway } from "./services.js";
+import {
+  harness,
+  pipelineFrom,
+  runPipeline,
+  scriptedJudgments,
+  statuses,
+  TableEvaluator,
+} from "./testdata/kit.js";
 
 const judgmentPipeline = (onFailure: string) => `
 name: p
@@ -29,7 +36,9 @@ describe("manual judgment", () => {
     ],
     ["ignore", "stop", { judge: "FAILED_CONTINUE", after: "SUCCEEDED", other: "SUCCEEDED" }, "SUCCEEDED"],
   ])("%s + %s", async (onFailure, answer, expected, pipelineStatus) => {
-    const r = await runPipeline(judgmentPipeline(onFailure), { judgments: scriptedJudgments({ judge: answer }) });
+    const r = await runPipeline(judgmentPipeline(onFailure), {
+      judgments: scriptedJudgments({ judge: answer }),
+    });
     expect(statuses(r)).toEqual(expected);
     expect(r.status).toBe(pipelineStatus);
     expect(r.stages[0].context.judgmentStatus).toBe(answer);
@@ -39,9 +48,11 @@ describe("manual judgment", () => {
   it("records the chosen input and lets #judgment-driven stages branch (safe-deployment flow)", async () => {
     const expressions = new TableEvaluator({
       "#judgment('Manual Judgment').equals('continue')": (s) =>
-        (s.execution.stages.find((x) => x.name === "Manual Judgment")?.context.judgmentInput as string) === "continue",
+        (s.execution.stages.find((x) => x.name === "Manual Judgment")?.context.judgmentInput as string) ===
+        "continue",
       "#judgment('Manual Judgment').equals('rollback')": (s) =>
-        (s.execution.stages.find((x) => x.name === "Manual Judgment")?.context.judgmentInput as string) === "rollback",
+        (s.execution.stages.find((x) => x.name === "Manual Judgment")?.context.judgmentInput as string) ===
+        "rollback",
     });
     const yaml = `
 name: safe-deployment
@@ -58,10 +69,16 @@ stages:
     dependsOn: [judgment]
     if: "\${ #judgment('Manual Judgment').equals('rollback') }"
 `;
-    const cont = await runPipeline(yaml, { expressions, judgments: scriptedJudgments({ judgment: "continue" }) });
+    const cont = await runPipeline(yaml, {
+      expressions,
+      judgments: scriptedJudgments({ judgment: "continue" }),
+    });
     expect(statuses(cont)).toEqual({ judgment: "SUCCEEDED", deploy: "SUCCEEDED", rollback: "SKIPPED" });
     expect(cont.stages[0].context.judgmentInput).toBe("continue");
-    const back = await runPipeline(yaml, { expressions, judgments: scriptedJudgments({ judgment: "rollback" }) });
+    const back = await runPipeline(yaml, {
+      expressions,
+      judgments: scriptedJudgments({ judgment: "rollback" }),
+    });
     expect(statuses(back)).toEqual({ judgment: "SUCCEEDED", deploy: "SKIPPED", rollback: "SUCCEEDED" });
     expect(back.status).toBe("SUCCEEDED");
   });
@@ -69,7 +86,8 @@ stages:
   it("takes a judgment given as a command (capstan judge from another terminal)", async () => {
     // An open prompt that nobody answers: the virtual clock does not move while it is open.
     const prompt: JudgmentGateway = {
-      request: (req) => new Promise((resolve) => req.signal.addEventListener("abort", () => resolve(undefined))),
+      request: (req) =>
+        new Promise((resolve) => req.signal.addEventListener("abort", () => resolve(undefined))),
     };
     const { services } = harness({ judgments: prompt });
     const { runner } = startExecution(services, { pipeline: pipelineFrom(judgmentPipeline("haltPipeline")) });
@@ -77,13 +95,34 @@ stages:
     await new Promise((r) => setTimeout(r, 20));
     expect(runner!.record.stages[0].status).toBe("RUNNING");
     // A wrong input is rejected and recorded; the stage keeps waiting.
-    services.store.appendCommand(runner!.id, { id: "c1", ts: 0, type: "judge", refId: "judge", input: "maybe", user: "ann" });
-    services.store.appendCommand(runner!.id, { id: "c2", ts: 0, type: "judge", refId: "judge", input: "rollback", user: "bob" });
+    services.store.appendCommand(runner!.id, {
+      id: "c1",
+      ts: 0,
+      type: "judge",
+      refId: "judge",
+      input: "maybe",
+      user: "ann",
+    });
+    services.store.appendCommand(runner!.id, {
+      id: "c2",
+      ts: 0,
+      type: "judge",
+      refId: "judge",
+      input: "rollback",
+      user: "bob",
+    });
     const r = await done;
-    expect(r.stages[0].context).toMatchObject({ judgmentStatus: "continue", judgmentInput: "rollback", lastModifiedBy: "bob" });
+    expect(r.stages[0].context).toMatchObject({
+      judgmentStatus: "continue",
+      judgmentInput: "rollback",
+      lastModifiedBy: "bob",
+    });
     expect(r.appliedCommands).toEqual(["c1", "c2"]);
     const rejected = services.store.read(r.id).find((e) => e.kind === "command.rejected");
-    expect(rejected).toMatchObject({ commandId: "c1", reason: expect.stringContaining("'maybe' is not an input") });
+    expect(rejected).toMatchObject({
+      commandId: "c1",
+      reason: expect.stringContaining("'maybe' is not an input"),
+    });
     expect(r.status).toBe("SUCCEEDED");
   });
 
@@ -152,7 +191,9 @@ stages:
     const r = await runPipeline(yaml(false));
     expect(statuses(r)).toEqual({ v: "SUCCEEDED" });
     expect(r.stages[0].outputs).toEqual({ x: "${ nope }" });
-    expect(r.stages[0].context.exception).toMatchObject({ details: { error: "Failed Expression Evaluation" } });
+    expect(r.stages[0].context.exception).toMatchObject({
+      details: { error: "Failed Expression Evaluation" },
+    });
   });
 });
 

@@ -254,11 +254,14 @@ export class ExecutionRunner {
     const model = this.models.get(s.refId)!;
     if (model.if !== undefined) {
       const result = this.services.expressions.evaluateCondition(model.if, this.scope(s));
+      // Orca reads the result as text and accepts only true/false (any case); anything else skips.
+      const text = result.ok ? String(result.value).toLowerCase() : "";
       const reason = !result.ok
         ? `'if' could not be evaluated (${result.error}), so the stage is skipped`
-        : typeof result.value !== "boolean"
+        : (typeof result.value !== "boolean" && typeof result.value !== "string") ||
+            (text !== "true" && text !== "false")
           ? `'if' did not yield a boolean (got ${JSON.stringify(result.value) ?? "nothing"}), so the stage is skipped`
-          : result.value === false
+          : text === "false"
             ? "'if' evaluated to false"
             : undefined;
       if (reason) {

@@ -34,7 +34,9 @@ describe("window rule", () => {
   });
   it("finds the next opening across days", () => {
     const w = win(["fri"], [{ start: "07:00", end: "10:00" }]);
-    expect(new Date(nextWindowOpening(w, at("2024-01-02T12:00:00Z"))!).toISOString()).toBe("2024-01-05T07:00:00.000Z");
+    expect(new Date(nextWindowOpening(w, at("2024-01-02T12:00:00Z"))!).toISOString()).toBe(
+      "2024-01-05T07:00:00.000Z",
+    );
   });
 });
 

@@ -2,9 +2,16 @@ import { StageRegistry } from "../engine/handler.js";
 import { checkPreconditionsStage } from "./check-preconditions/check-preconditions-stage.js";
 import { evaluateVariablesStage } from "./evaluate-variables/evaluate-variables-stage.js";
 import { manualJudgmentStage } from "./manual-judgment/manual-judgment-stage.js";
+import { runStage } from "./run/run-stage.js";
 import { waitStage } from "./wait/wait-stage.js";
 
 /** The stage types this build can run: one line per type. */
 export function defaultStageRegistry(): StageRegistry {
-  return new StageRegistry([waitStage, manualJudgmentStage, checkPreconditionsStage, evaluateVariablesStage]);
+  return new StageRegistry([
+    waitStage,
+    manualJudgmentStage,
+    checkPreconditionsStage,
+    evaluateVariablesStage,
+    runStage,
+  ]);
 }
