@@ -1,0 +1,135 @@
+// Bundles the extension for VS Code with esbuild:
+//   dist/extension.js  the extension (CommonJS, `vscode` external), with @capstan/core inside
+//   dist/server.js     the language server (@capstan/language-server's bin), run by the client over IPC
+//   dist/cli.mjs       the capstan CLI, for the commands when the workspace has none installed
+//   dist/webview.js/.css  the graph view's script and style
+// Workspace packages are bundled from their TypeScript sources (a stale dist/ of another package cannot
+// leak in); type checking is `npm run build` (tsc -b), which the package step runs first.
+// Usage: node scripts/build.mjs [--production]
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+import * as esbuild from "esbuild";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const ext = path.resolve(here, "..");
+const repo = path.resolve(ext, "..");
+const production = process.argv.includes("--production");
+const dist = path.join(ext, "dist");
+
+function need(file, hint) {
+  if (!fs.existsSync(file)) {
+    console.error(`build: missing ${path.relative(repo, file)}: ${hint}`);
+    process.exit(1);
+  }
+}
+
+fs.mkdirSync(dist, { recursive: true });
+for (const stale of ["server.js", "server.mjs"]) fs.rmSync(path.join(dist, stale), { force: true });
+
+// import.meta.url does not exist in CommonJS; give bundled ESM code a working one.
+const cjsMeta = {
+  define: { "import.meta.url": "__capstanImportMetaUrl" },
+  banner: { js: 'const __capstanImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
+};
+// CommonJS dependencies inside an ESM bundle call require() for Node built-ins.
+const esmRequire = {
+  banner: {
+    js: 'import { createRequire as __capstanCreateRequire } from "node:module"; const require = __capstanCreateRequire(import.meta.url);',
+  },
+};
+// `@capstan/<pkg>` and `<pkg>/dist/x.js` (as the bins import) resolve to `<pkg>/src/x.ts`.
+const workspaceSources = {
+  name: "workspace-sources",
+  setup(build) {
+    const packages = ["core", "cli", "language-server", "action"];
+    build.onResolve({ filter: /^@capstan\/[a-z-]+$/ }, (args) => {
+      const pkg = args.path.slice("@capstan/".length);
+      const file = path.join(repo, pkg, "src", "index.ts");
+      return packages.includes(pkg) && fs.existsSync(file) ? { path: file } : undefined;
+    });
+    build.onResolve({ filter: /\/dist\/.*\.js$/ }, (args) => {
+      const target = path.resolve(args.resolveDir, args.path);
+      const rel = path.relative(repo, target).split(path.sep);
+      if (!packages.includes(rel[0]) || rel[1] !== "dist") return undefined;
+      const source = path.join(repo, rel[0], "src", ...rel.slice(2)).replace(/\.js$/, ".ts");
+      return fs.existsSync(source) ? { path: source } : undefined;
+    });
+  },
+};
+const common = {
+  plugins: [workspaceSources],
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  sourcemap: production ? false : "linked",
+  minify: production,
+  logLevel: "warning",
+  mainFields: ["module", "main"],
+};
+
+await esbuild.build({
+  ...common,
+  ...cjsMeta,
+  entryPoints: [path.join(ext, "src", "extension.ts")],
+  outfile: path.join(dist, "extension.js"),
+  format: "cjs",
+  external: ["vscode"],
+});
+
+// The language server: whatever @capstan/language-server's bin starts (stdio or --node-ipc).
+const serverEntry = path.join(repo, "language-server", "bin", "capstan-language-server.js");
+if (fs.existsSync(serverEntry)) {
+  try {
+    await esbuild.build({
+      ...common,
+      ...cjsMeta,
+      entryPoints: [serverEntry],
+      outfile: path.join(dist, "server.js"),
+      format: "cjs",
+      logLevel: "silent",
+    });
+  } catch (error) {
+    // A bin with top-level await cannot be CommonJS; ship it as an ES module then.
+    if (!String(error).includes("Top-level await")) throw error;
+    await esbuild.build({
+      ...common,
+      ...esmRequire,
+      entryPoints: [serverEntry],
+      outfile: path.join(dist, "server.mjs"),
+      format: "esm",
+    });
+  }
+} else {
+  console.warn(
+    "build: language-server/bin/capstan-language-server.js is missing; the extension ships without its server.",
+  );
+}
+
+const cliEntry = path.join(repo, "cli", "bin", "capstan.js");
+need(cliEntry, "the CLI's bin is missing");
+await esbuild.build({
+  ...common,
+  ...esmRequire,
+  entryPoints: [cliEntry],
+  outfile: path.join(dist, "cli.mjs"),
+  format: "esm",
+});
+
+await esbuild.build({
+  ...common,
+  platform: "browser",
+  target: "chrome120",
+  entryPoints: [path.join(ext, "src", "webview", "graph-view.ts")],
+  outfile: path.join(dist, "webview.js"),
+  format: "iife",
+});
+fs.copyFileSync(path.join(ext, "src", "webview", "graph-view.css"), path.join(dist, "webview.css"));
+
+// yamlValidation points at a file inside the extension: ship the repository's schema.
+const schema = path.join(repo, "schemas", "pipeline.schema.json");
+fs.mkdirSync(path.join(ext, "schemas"), { recursive: true });
+if (fs.existsSync(schema)) fs.copyFileSync(schema, path.join(ext, "schemas", "pipeline.schema.json"));
+else console.warn("build: schemas/pipeline.schema.json is missing; yamlValidation will find no schema.");
+
+console.log(`build: extension bundled into ${path.relative(repo, dist)}${production ? " (production)" : ""}`);
