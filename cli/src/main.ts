@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import { graphCommand, graphHelp } from "./commands/graph.js";
+import { localCommand, localHelp } from "./commands/local.js";
 import { importCommand, importHelp } from "./commands/import.js";
 import { validateCommand, validateHelp } from "./commands/validate.js";
 import { type CliIo, processIo, UsageError } from "./io.js";
@@ -21,6 +22,11 @@ export const commands: Record<string, Command> = {
     summary: "Print a pipeline's stage graph (mermaid, dot, text)",
     help: graphHelp,
     run: graphCommand,
+  },
+  local: {
+    summary: "The local provider's supervisor: up, down, status",
+    help: localHelp,
+    run: localCommand,
   },
   import: {
     summary: "Convert Spinnaker pipeline JSON to Capstan YAML",

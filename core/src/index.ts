@@ -4,3 +4,4 @@ export * from "./model/index.js";
 export * from "./render/index.js";
 export * from "./validate/index.js";
 export * from "./import/index.js";
+export * from "./providers/index.js";

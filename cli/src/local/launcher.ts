@@ -1,0 +1,81 @@
+import { spawn } from "node:child_process";
+import { closeSync, existsSync, mkdirSync, openSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import {
+  type LocalConnection,
+  type LocalPaths,
+  LocalProvider,
+  localPaths,
+  type SupervisorLauncher,
+  sendRequest,
+  socketConnection,
+} from "@capstan/core";
+
+const SUPERVISOR_MAIN = join(dirname(fileURLToPath(import.meta.url)), "supervisor-main.js");
+
+/** The repository a command works in: the nearest folder up from `cwd` holding `.capstan` or `.git`. */
+export function findRepository(cwd: string): string {
+  let dir = resolve(cwd);
+  for (;;) {
+    if (existsSync(join(dir, ".capstan")) || existsSync(join(dir, ".git"))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) return resolve(cwd);
+    dir = parent;
+  }
+}
+
+/** Resolves when the supervisor answers on its socket, or rejects after `timeoutMs`. */
+export async function waitForSupervisor(paths: LocalPaths, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const answer = await sendRequest(paths.socket, { method: "status" }, 2000).catch(() => undefined);
+    if (answer?.ok) return;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `the local supervisor did not start within ${timeoutMs} ms; see ${paths.supervisorLog}`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Starts the repository's supervisor as a detached process (it outlives this CLI). */
+export function supervisorLauncher(repository: string): SupervisorLauncher {
+  const paths = localPaths(repository);
+  let starting: Promise<void> | undefined;
+  return {
+    start() {
+      starting ??= (async () => {
+        mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
+        const out = openSync(paths.supervisorLog, "a", 0o600);
+        try {
+          const child = spawn(process.execPath, [SUPERVISOR_MAIN, repository], {
+            cwd: repository,
+            detached: true,
+            stdio: ["ignore", out, out],
+            env: process.env,
+          });
+          child.unref();
+        } finally {
+          closeSync(out);
+        }
+        await waitForSupervisor(paths);
+      })().finally(() => {
+        starting = undefined;
+      });
+      return starting;
+    },
+  };
+}
+
+/** A connection to the repository's supervisor, starting it on first use. */
+export function localConnection(repository: string, autoStart = true): LocalConnection {
+  const paths = localPaths(repository);
+  return socketConnection(paths.socket, autoStart ? supervisorLauncher(repository) : undefined);
+}
+
+/** The local provider of a repository, for `capstan run` and `capstan local`. */
+export function localProvider(repository: string, autoStart = true): LocalProvider {
+  return new LocalProvider(localConnection(repository, autoStart));
+}
