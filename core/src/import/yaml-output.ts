@@ -20,7 +20,9 @@ function expressionQuote(text: string): Scalar.Type {
  */
 export function toPipelineYaml(value: Record<string, unknown>): string {
   const doc = new Document(value, { aliasDuplicateObjects: false });
-  doc.commentBefore = IMPORT_HEADER;
+  // On the root map rather than the document, so no blank line separates it from `name:`.
+  if (isMap(doc.contents)) doc.contents.commentBefore = IMPORT_HEADER;
+  else doc.commentBefore = IMPORT_HEADER;
   visit(doc, {
     Scalar(_key, node) {
       if (typeof node.value !== "string") return;
