@@ -11,6 +11,8 @@ export default defineConfig({
     },
   },
   test: {
+    // GitHub's workflow parser imports its JSON schema without an import attribute: let vite load it.
+    server: { deps: { inline: ["@actions/workflow-parser"] } },
     include: ["*/src/**/*.test.ts", "test/**/*.test.ts"],
     exclude: ["**/node_modules/**", "**/dist/**", "test/vscode/**"],
     testTimeout: 30_000,

@@ -1,4 +1,5 @@
 import { createRequire } from "node:module";
+import { compileCommand, compileHelp } from "./commands/compile.js";
 import { graphCommand, graphHelp } from "./commands/graph.js";
 import { localCommand, localHelp } from "./commands/local.js";
 import { importCommand, importHelp } from "./commands/import.js";
@@ -17,6 +18,11 @@ export const commands: Record<string, Command> = {
     summary: "Check pipeline files (schema, graph, expressions)",
     help: validateHelp,
     run: validateCommand,
+  },
+  compile: {
+    summary: "Write .github/workflows/capstan-<name>.yml for each pipeline (--check: verify)",
+    help: compileHelp,
+    run: compileCommand,
   },
   graph: {
     summary: "Print a pipeline's stage graph (mermaid, dot, text)",

