@@ -1,0 +1,68 @@
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { FileStateStore, foldJournal, resumeExecution } from "@capstan/core";
+import { type CliIo, UsageError } from "../io.js";
+import { driveExecution, progressFor } from "../run/drive.js";
+import { cliJudgmentGateway } from "../run/judgment-gateway.js";
+import { filePipelineResolver } from "../run/pipelines.js";
+import { cliServices } from "../run/services.js";
+import { findExecution, liveOwner, stateDirOf } from "../run/state.js";
+import { keyValues } from "./run.js";
+
+export const resumeHelp = `Usage: capstan resume EXECUTION [--judge stage=input]... [--state-dir DIR] [--json]
+
+Continues an execution from its journal (after a crash or kill): running stages are polled again;
+a run stage that was cut short is TERMINAL "interrupted" unless it says 'retryable: true'.
+`;
+
+/** `capstan resume`: continues an execution from its journal. */
+export async function resumeCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      judge: { type: "string", multiple: true },
+      "state-dir": { type: "string" },
+      json: { type: "boolean", default: false },
+    },
+  });
+  if (positionals.length !== 1) throw new UsageError("give the EXECUTION id to resume.");
+  const store = new FileStateStore(stateDirOf(io, values["state-dir"]));
+  try {
+    const id = findExecution(store, positionals[0]);
+    if (!id) {
+      io.stderr(`capstan resume: no execution '${positionals[0]}' in ${store.stateDir}\n`);
+      return 1;
+    }
+    const owner = liveOwner(store, id);
+    if (owner) {
+      io.stderr(`capstan resume: execution ${id} is being run by process ${owner.pid} on ${owner.host}\n`);
+      return 1;
+    }
+    const before = foldJournal(store.read(id));
+    const { observer, live } = progressFor(io, values.json);
+    const services = cliServices({
+      io,
+      store,
+      observer,
+      pipelines: filePipelineResolver(
+        io.cwd,
+        before.pipelineFile ? path.resolve(before.pipelineFile) : undefined,
+      ),
+      judgments: cliJudgmentGateway({
+        answers: keyValues(values.judge, "--judge"),
+        user: io.env.CAPSTAN_USER ?? io.env.USER ?? "anonymous",
+        interactive: io.isTTY && Boolean(process.stdin.isTTY),
+        onPrompt: (open) => live?.pause(open),
+      }),
+    });
+    const resumed = resumeExecution(services, id);
+    if (!resumed.runner) {
+      io.stderr(`capstan resume: ${resumed.error}\n`);
+      return 1;
+    }
+    return (await driveExecution(resumed.runner, { io, store, json: values.json, live })).code;
+  } finally {
+    store.close();
+  }
+}

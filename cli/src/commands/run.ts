@@ -1,0 +1,102 @@
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { FileStateStore, foldJournal, resumeExecution, startExecution } from "@capstan/core";
+import { formatHuman } from "../format-diagnostics.js";
+import { type CliIo, UsageError } from "../io.js";
+import { driveExecution, observers, progressFor } from "../run/drive.js";
+import { cliJudgmentGateway } from "../run/judgment-gateway.js";
+import { filePipelineResolver, readPipelineFile } from "../run/pipelines.js";
+import { cliServices } from "../run/services.js";
+import { liveOwner, stateDirOf } from "../run/state.js";
+
+export const runHelp = `Usage: capstan run FILE [--param k=v]... [--judge stage=input]... [--state-dir DIR] [--json] [--new]
+
+Runs a pipeline on this machine, journaled under DIR/executions/<id>/ (default .capstan).
+  --param k=v        a parameter value (repeatable)
+  --judge stage=in   answer the manual judgment of a stage (id or name) with an input, or 'stop'
+  --state-dir DIR    where executions are kept (default .capstan, or $CAPSTAN_STATE_DIR)
+  --json             print the final execution record as JSON (progress goes to stderr)
+  --new              start a new execution even if one of this pipeline was left running by a crash
+Judgments not given with --judge are asked on the terminal, or wait for
+'capstan judge <execution> <stage> <input|stop>' from another terminal.
+Exit status: 0 when the execution SUCCEEDED, 1 otherwise, 2 on bad usage.
+`;
+
+/** Parses repeated `k=v` options. */
+export function keyValues(list: readonly string[] | undefined, flag: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of list ?? []) {
+    const i = item.indexOf("=");
+    if (i <= 0) throw new UsageError(`${flag} takes key=value, not '${item}'.`);
+    out[item.slice(0, i)] = item.slice(i + 1);
+  }
+  return out;
+}
+
+/** `capstan run`: runs a pipeline file to its end. */
+export async function runCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      param: { type: "string", multiple: true },
+      judge: { type: "string", multiple: true },
+      "state-dir": { type: "string" },
+      json: { type: "boolean", default: false },
+      new: { type: "boolean", default: false },
+    },
+  });
+  if (positionals.length !== 1) throw new UsageError("give exactly one pipeline FILE.");
+  const file = path.resolve(io.cwd, positionals[0]);
+  const loaded = readPipelineFile(file);
+  if (!loaded.pipeline) {
+    if (loaded.source) io.stderr(formatHuman(loaded.source, loaded.diagnostics, io.isTTY));
+    io.stderr(`capstan run: ${positionals[0]} has errors; nothing was run.\n`);
+    return 1;
+  }
+  const parameters = keyValues(values.param, "--param");
+  const answers = keyValues(values.judge, "--judge");
+  const store = new FileStateStore(stateDirOf(io, values["state-dir"]));
+  const { observer, live } = progressFor(io, values.json);
+  const judgments = cliJudgmentGateway({
+    answers,
+    user: io.env.CAPSTAN_USER ?? io.env.USER ?? "anonymous",
+    interactive: io.isTTY && Boolean(process.stdin.isTTY),
+    onPrompt: (open) => live?.pause(open),
+    onWaiting: (req) =>
+      (values.json ? io.stderr : io.stdout)(
+        `waiting for judgment of '${req.stageName}': run 'capstan judge ${req.executionId} ${req.refId} <${[...req.inputs, "stop"].join("|")}>'\n`,
+      ),
+  });
+  const services = cliServices({
+    io,
+    store,
+    judgments,
+    observer: observers(observer),
+    pipelines: filePipelineResolver(io.cwd, file),
+  });
+  try {
+    // A running execution of this file whose process is gone was cut short by a crash: continue it.
+    if (!values.new) {
+      for (const id of store.list().reverse()) {
+        const record = foldJournal(store.read(id));
+        if (record.status === "RUNNING" && record.pipelineFile === file && !liveOwner(store, id)) {
+          (values.json ? io.stderr : io.stdout)(
+            `resuming execution ${id}, left running by a crash (use --new to start afresh)\n`,
+          );
+          const resumed = resumeExecution(services, id);
+          if (resumed.runner)
+            return (await driveExecution(resumed.runner, { io, store, json: values.json, live })).code;
+        }
+      }
+    }
+    const started = startExecution(services, { pipeline: loaded.pipeline, pipelineFile: file, parameters });
+    if (!started.runner) {
+      for (const e of started.errors) io.stderr(`capstan run: ${e}\n`);
+      return 1;
+    }
+    return (await driveExecution(started.runner, { io, store, json: values.json, live })).code;
+  } finally {
+    store.close();
+  }
+}

@@ -1,0 +1,47 @@
+import * as os from "node:os";
+import {
+  defaultStageRegistry,
+  type EngineServices,
+  type ExecutionObserver,
+  type FileStateStore,
+  fetchHttpClient,
+  type JudgmentGateway,
+  type Notifier,
+  nodeProcessRunner,
+  type PipelineResolver,
+  SpelEvaluator,
+  systemClock,
+} from "@capstan/core";
+import type { CliIo } from "../io.js";
+
+/** The engine's services for a run from the terminal: real clock, files, processes, HTTP. */
+export function cliServices(options: {
+  io: CliIo;
+  store: FileStateStore;
+  judgments: JudgmentGateway;
+  observer: ExecutionObserver;
+  pipelines: PipelineResolver;
+  notifier?: Notifier;
+}): EngineServices {
+  const { io } = options;
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(io.env)) if (v !== undefined) env[k] = v;
+  return {
+    clock: systemClock,
+    random: Math.random,
+    store: options.store,
+    registry: defaultStageRegistry(),
+    expressions: new SpelEvaluator(),
+    processes: nodeProcessRunner,
+    http: fetchHttpClient,
+    judgments: options.judgments,
+    pipelines: options.pipelines,
+    notifier: options.notifier,
+    observer: options.observer,
+    workingDirectory: io.cwd,
+    env,
+    secrets: env,
+    user: io.env.CAPSTAN_USER ?? io.env.USER ?? os.userInfo().username ?? "anonymous",
+    allowLoopbackUrls: io.env.CAPSTAN_ALLOW_LOOPBACK_URLS === "1",
+  };
+}
