@@ -1,16 +1,16 @@
 import { createRequire } from "node:module";
-import { compileCommand, compileHelp } from "./commands/compile.js";
-import { graphCommand, graphHelp } from "./commands/graph.js";
-import { localCommand, localHelp } from "./commands/local.js";
-import { importCommand, importHelp } from "./commands/import.js";
-import { validateCommand, validateHelp } from "./commands/validate.js";
 import { cancelCommand, cancelHelp } from "./commands/cancel.js";
+import { compileCommand, compileHelp } from "./commands/compile.js";
 import { executionsCommand, executionsHelp } from "./commands/executions.js";
+import { graphCommand, graphHelp } from "./commands/graph.js";
+import { importCommand, importHelp } from "./commands/import.js";
 import { judgeCommand, judgeHelp } from "./commands/judge.js";
+import { localCommand, localHelp } from "./commands/local.js";
 import { resumeCommand, resumeHelp } from "./commands/resume.js";
 import { runCommand, runHelp } from "./commands/run.js";
 import { skipCommand, skipHelp, skipWindowCommand, skipWindowHelp } from "./commands/skip.js";
 import { statusCommand, statusHelp } from "./commands/status.js";
+import { validateCommand, validateHelp } from "./commands/validate.js";
 import { type CliIo, processIo, UsageError } from "./io.js";
 
 /** A subcommand: its handler and one line for `capstan --help`. */
@@ -25,7 +25,11 @@ export const commands: Record<string, Command> = {
   resume: { summary: "Continue an execution from its journal", help: resumeHelp, run: resumeCommand },
   judge: { summary: "Give a manual judgment (input or stop)", help: judgeHelp, run: judgeCommand },
   skip: { summary: "Skip the rest of a wait stage", help: skipHelp, run: skipCommand },
-  "skip-window": { summary: "Release a stage waiting for its window", help: skipWindowHelp, run: skipWindowCommand },
+  "skip-window": {
+    summary: "Release a stage waiting for its window",
+    help: skipWindowHelp,
+    run: skipWindowCommand,
+  },
   cancel: { summary: "Cancel an execution", help: cancelHelp, run: cancelCommand },
   status: { summary: "Show an execution's stages and status", help: statusHelp, run: statusCommand },
   executions: { summary: "List executions", help: executionsHelp, run: executionsCommand },
