@@ -60,7 +60,11 @@ export function validateDocument(document: LoadedDocument, options: ValidateOpti
     ),
   ];
   for (const check of options.extraChecks ?? []) diagnostics.push(...check(document, pipeline));
-  return { document, pipeline, diagnostics: sortDiagnostics(diagnostics) };
+  return {
+    document,
+    pipeline,
+    diagnostics: sortDiagnostics(clampSpans(diagnostics, document.source.text.length)),
+  };
 }
 
 function rootProblem(document: LoadedDocument): Diagnostic[] {
@@ -73,6 +77,22 @@ function rootProblem(document: LoadedDocument): Diagnostic[] {
       span: { start: 0, end: Math.min(document.source.text.length, 1) },
     },
   ];
+}
+
+/** Keeps every span inside the text (YAML reports some errors one past its end). */
+function clampSpans(diagnostics: Diagnostic[], length: number): Diagnostic[] {
+  const clamp = (n: number) => Math.max(0, Math.min(n, length));
+  return diagnostics.map((d) =>
+    d.span.start <= length && d.span.end <= length && d.span.start <= d.span.end
+      ? d
+      : {
+          ...d,
+          span: {
+            start: clamp(Math.min(d.span.start, d.span.end)),
+            end: clamp(Math.max(d.span.start, d.span.end)),
+          },
+        },
+  );
 }
 
 /** Orders diagnostics by position, then code, and drops exact duplicates. */
