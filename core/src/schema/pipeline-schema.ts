@@ -1,0 +1,200 @@
+import { stringify } from "yaml";
+import {
+  commonStageProperties,
+  JUDGMENT_EVENTS,
+  notificationDefinition,
+  PIPELINE_EVENTS,
+  STAGE_EVENTS,
+  stageTypeProperty,
+  windowDefinition,
+} from "./common-fields.js";
+import {
+  discriminated,
+  flag,
+  type JsonSchema,
+  list,
+  object,
+  patterned,
+  ref,
+  SECRET_NAME_PATTERN,
+  str,
+} from "./schema-kit.js";
+import type { StageTypeSpec } from "./stage-spec.js";
+import { coreStageTypes } from "./stages-core.js";
+import { canaryStageType, kubernetesStageTypes } from "./stages-kubernetes-canary.js";
+import { serverGroupStageTypes } from "./stages-server-group.js";
+import { triggerDefinitions } from "./triggers-parameters.js";
+
+/** Every stage type Capstan knows, in documentation order. */
+export const STAGE_TYPE_SPECS: readonly StageTypeSpec[] = [
+  ...coreStageTypes,
+  ...serverGroupStageTypes,
+  ...kubernetesStageTypes,
+  canaryStageType,
+];
+
+export const STAGE_TYPE_NAMES: readonly string[] = STAGE_TYPE_SPECS.map((s) => s.type);
+
+/** The definition name of a stage type's schema. */
+export function stageDefinitionName(type: string): string {
+  return `stage-${type}`;
+}
+
+function stageDefinition(spec: StageTypeSpec): JsonSchema {
+  const schema: JsonSchema = {
+    title: `${spec.type} stage`,
+    description: `${spec.label} (Spinnaker: ${spec.type}). ${spec.description}`,
+    type: "object",
+    required: ["type", ...(spec.required ?? [])],
+    properties: {
+      type: stageTypeProperty(spec.type, `${spec.label}: ${spec.description}`),
+      ...commonStageProperties(spec.notificationDefinition),
+      ...spec.properties,
+    },
+    additionalProperties: false,
+    examples: [spec.example],
+  };
+  if (spec.allOf) schema.allOf = spec.allOf;
+  return schema;
+}
+
+const STAGE_TYPE_DESCRIPTION =
+  "The stage type; it decides the stage's other fields. Capstan runs: " +
+  `${STAGE_TYPE_NAMES.join(", ")}. Other Spinnaker types (bake, jenkins ...) are kept when imported but cannot run.`;
+
+function stageDefinitions(): Record<string, JsonSchema> {
+  const definitions: Record<string, JsonSchema> = {};
+  for (const spec of STAGE_TYPE_SPECS) {
+    Object.assign(definitions, spec.definitions);
+    definitions[stageDefinitionName(spec.type)] = stageDefinition(spec);
+  }
+  // A type Capstan does not know: only the common fields are checked; the semantic validator
+  // explains the type itself (typo, or a Spinnaker type Capstan cannot run).
+  definitions["stage-other"] = {
+    title: "stage",
+    description: "A stage of a type Capstan does not know; only the common fields are checked.",
+    type: "object",
+    properties: { ...commonStageProperties() },
+  };
+  definitions.stage = {
+    title: "stage",
+    description:
+      "One step of the pipeline (a Spinnaker stage). Stages run when the stages in `dependsOn` are done; stages without `dependsOn` start with the pipeline.",
+    type: "object",
+    required: ["type"],
+    properties: {
+      type: { type: "string", description: STAGE_TYPE_DESCRIPTION, examples: [...STAGE_TYPE_NAMES] },
+    },
+    allOf: [
+      ...STAGE_TYPE_NAMES.map((t) => discriminated("type", t, stageDefinitionName(t))),
+      // No `type: object` here: a non-object fails the `if` and would be reported again by `else`.
+      { if: { properties: { type: { enum: [...STAGE_TYPE_NAMES] } } }, else: ref("stage-other") },
+    ],
+  };
+  return definitions;
+}
+
+/** Builds the JSON Schema (draft-07) of a pipeline file, `.capstan/pipelines/<name>.yml`. */
+export function buildPipelineSchema(): JsonSchema {
+  const definitions: Record<string, JsonSchema> = {
+    window: windowDefinition,
+    "pipeline-notification": notificationDefinition(PIPELINE_EVENTS, "pipeline"),
+    "stage-notification": notificationDefinition(STAGE_EVENTS, "stage"),
+    "judgment-notification": notificationDefinition(JUDGMENT_EVENTS, "manual judgment"),
+    ...triggerDefinitions,
+    ...stageDefinitions(),
+  };
+  const root: JsonSchema = {
+    $schema: "http://json-schema.org/draft-07/schema#",
+    $comment: "Generated from core/src/schema by `npm run schema:build`; do not edit by hand.",
+    title: "pipeline",
+    description:
+      "A Capstan pipeline: Spinnaker-style stages run on GitHub Actions. One pipeline per file in `.capstan/pipelines/`.",
+    type: "object",
+    required: ["name", "stages"],
+    additionalProperties: false,
+    properties: {
+      name: str("Pipeline name, unique in the repository; also names the generated workflow.", {
+        minLength: 1,
+        examples: ["deploy"],
+      }),
+      description: str("What the pipeline does."),
+      parameters: list(ref("parameter"), "Inputs of a run (Spinnaker: parameterConfig).", {
+        examples: [[{ name: "image", default: "nginx:1.12" }]],
+      }),
+      triggers: list(ref("trigger"), "What starts the pipeline; each compiles to a GitHub workflow event.", {
+        examples: [[{ type: "manual" }, { type: "git", branch: "main" }]],
+      }),
+      concurrency: object("concurrency settings", "How runs of this pipeline overlap.", {
+        limitConcurrent: flag("Run one execution at a time; others wait (Spinnaker: limitConcurrent).", {
+          default: true,
+        }),
+        keepWaitingPipelines: flag(
+          "Keep every waiting run; when false a newer waiting run supersedes older ones (Spinnaker: keepWaitingPipelines).",
+          { default: false },
+        ),
+      }),
+      secrets: list(
+        patterned(SECRET_NAME_PATTERN, "A GitHub secret name."),
+        "GitHub secrets the pipeline may read as `secrets.NAME` (always masked).",
+        { uniqueItems: true, examples: [["SLACK_WEBHOOK"]] },
+      ),
+      notifications: list(
+        ref("pipeline-notification"),
+        "Notifications for pipeline events (Spinnaker: notifications).",
+      ),
+      expressions: object("expression settings", "Settings of the expression language.", {
+        allowUrls: flag("Allow `#fromUrl`, `#jsonFromUrl`, `#yamlFromUrl` and `#propertiesFromUrl`.", {
+          default: false,
+        }),
+        urlAllowList: list(
+          str("A URL prefix."),
+          "URL prefixes those functions may read; public http(s) hosts only either way.",
+          { examples: [["https://config.example.com/"]] },
+        ),
+      }),
+      stages: list(ref("stage"), "The stages; their order in the file does not matter, `dependsOn` does.", {
+        minItems: 1,
+      }),
+    },
+    definitions,
+  };
+  return addMarkdown(root);
+}
+
+/**
+ * Adds `markdownDescription` (editors render it on hover) with the default and, for stage
+ * types, an example; `description` stays plain for other tools.
+ */
+export function addMarkdown(schema: JsonSchema): JsonSchema {
+  const out: JsonSchema = { ...schema };
+  const mapOf = (m: Record<string, JsonSchema>) =>
+    Object.fromEntries(Object.entries(m).map(([k, v]) => [k, addMarkdown(v)]));
+  if (schema.properties) out.properties = mapOf(schema.properties);
+  if (schema.definitions) out.definitions = mapOf(schema.definitions);
+  if (schema.items) out.items = addMarkdown(schema.items);
+  if (typeof schema.additionalProperties === "object")
+    out.additionalProperties = addMarkdown(schema.additionalProperties);
+  if (schema.allOf) out.allOf = schema.allOf.map(addMarkdown);
+  for (const key of ["if", "then", "else", "not"] as const) {
+    const sub = schema[key];
+    if (sub) out[key] = addMarkdown(sub);
+  }
+  if (schema.description !== undefined && schema.markdownDescription === undefined) {
+    let text = schema.description;
+    if (schema.default !== undefined) text += `\n\nDefault: \`${JSON.stringify(schema.default)}\``;
+    if (schema.title?.endsWith(" stage") && schema.examples?.length) {
+      text += `\n\nExample:\n\n\`\`\`yaml\n${stringify([schema.examples[0]]).trimEnd()}\n\`\`\``;
+    }
+    out.markdownDescription = text;
+  }
+  return out;
+}
+
+let cached: JsonSchema | undefined;
+
+/** The pipeline schema, built once. */
+export function pipelineSchema(): JsonSchema {
+  cached ??= buildPipelineSchema();
+  return cached;
+}

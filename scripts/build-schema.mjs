@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+// Writes schemas/pipeline.schema.json, schemas/application.schema.json and docs/format.md from
+// core/src/schema (compiled to core/dist by `tsc -b core`, which `npm run schema:build` runs first).
+// `--check` writes nothing and exits 1 when a committed file is out of date.
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const { buildApplicationSchema, buildPipelineSchema, renderFormatReference } = await import(
+  join(root, "core/dist/schema/index.js")
+);
+const check = process.argv.includes("--check");
+
+const outputs = [
+  ["schemas/pipeline.schema.json", `${JSON.stringify(buildPipelineSchema(), null, 2)}\n`],
+  ["schemas/application.schema.json", `${JSON.stringify(buildApplicationSchema(), null, 2)}\n`],
+  ["docs/format.md", renderFormatReference()],
+];
+
+// Format the files the way `biome check` wants it (the repository's biome.json), so the committed
+// files pass lint unchanged.
+const biome = join(root, "node_modules/.bin/biome");
+const formatted = outputs.map(([path, text]) => {
+  const out = execFileSync(biome, ["format", `--stdin-file-path=${path}`], {
+    cwd: root,
+    input: text,
+    maxBuffer: 64 * 1024 * 1024,
+    encoding: "utf8",
+  });
+  return [path, out];
+});
+
+let stale = 0;
+for (const [path, text] of formatted) {
+  const target = join(root, path);
+  const current = existsSync(target) ? readFileSync(target, "utf8") : undefined;
+  if (current === text) continue;
+  if (check) {
+    console.error(`${path} is out of date; run npm run schema:build`);
+    stale++;
+  } else {
+    writeFileSync(target, text);
+    console.log(`wrote ${path}`);
+  }
+}
+process.exit(stale > 0 ? 1 : 0);
