@@ -281,7 +281,7 @@ class Parser {
           continue;
         }
         if (safe && (this.isPunct("?") || this.isPunct("!")) && this.isPunct("[", 1)) {
-          const projection = this.next().text === "!";
+          const projection = this.peek().text === "!";
           node = this.parseSelectionBody(node, projection ? "project" : "all", safe);
           continue;
         }

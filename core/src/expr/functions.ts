@@ -1,0 +1,322 @@
+import { parse as parseYamlText } from "yaml";
+import { FUNCTION_BY_NAME, MANUAL_JUDGMENT_TYPE } from "./catalog.js";
+import { checkString, type EvalState, type StageView, tick } from "./context.js";
+import { checkUrlAllowed } from "./url-policy.js";
+import {
+  doubleToString,
+  ExprError,
+  isDouble,
+  isMap,
+  JavaDouble,
+  makeDouble,
+  newMap,
+  toJavaString,
+  toValue,
+  type Value,
+  type ValueMap,
+} from "./values.js";
+
+type Impl = (st: EvalState, args: Value[]) => Value;
+
+const DEPLOY_TYPES = new Set(["deploy", "createServerGroup", "cloneServerGroup", "rollingPush"]);
+
+/** The text of a String argument (Java would convert other values with toString; null is refused). */
+function text(v: Value, fn: string): string {
+  if (v === null) throw new ExprError("NullPointerException", `#${fn} was given null.`);
+  return toJavaString(v);
+}
+
+function stages(st: EvalState): readonly StageView[] {
+  const host = st.ctx.host;
+  if (!host) throw new ExprError("StageNotFound", "No execution is available to this expression.");
+  return host.stages();
+}
+
+/** The sandbox view of a stage: its fields plus hasSucceeded/hasFailed, copied once per context. */
+function stageValue(st: EvalState, stage: StageView): Value {
+  const cached = st.ctx.stageCache.get(stage);
+  if (cached !== undefined) return cached;
+  const view = toValue({
+    id: stage.id,
+    refId: stage.id,
+    name: stage.name,
+    type: stage.type,
+    status: stage.status,
+    context: stage.context ?? {},
+    outputs: stage.outputs ?? {},
+    startTime: stage.startTime ?? null,
+    endTime: stage.endTime ?? null,
+    hasSucceeded: stage.status === "SUCCEEDED",
+    hasFailed: stage.status === "TERMINAL",
+  });
+  st.ctx.stageCache.set(stage, view);
+  return view;
+}
+
+/** Reads an own data property of caller data without invoking getters. */
+function ownData(obj: unknown, key: string): unknown {
+  if (typeof obj !== "object" || obj === null) return undefined;
+  const d = Object.getOwnPropertyDescriptor(obj, key);
+  return d && "value" in d ? d.value : undefined;
+}
+
+function findStage(st: EvalState, nameOrId: string): StageView {
+  const stage = stages(st).find((s) => s.name === nameOrId || s.id === nameOrId);
+  if (!stage)
+    throw new ExprError("StageNotFound", `No stage is named or has the id '${nameOrId}' in this execution.`);
+  return stage;
+}
+
+function judgment(st: EvalState, args: Value[]): Value {
+  const name = text(args[0], "judgment");
+  for (const s of stages(st)) {
+    if (s.name !== name || s.type !== MANUAL_JUDGMENT_TYPE) continue;
+    const input = ownData(s.context, "judgmentInput");
+    if (input !== undefined && input !== null) return toValue(input);
+  }
+  throw new ExprError(
+    "JudgmentNotFound",
+    `Unable to locate a manual judgment stage named '${name}' with an input; has it been judged yet?`,
+  );
+}
+
+const PROPERTY_ESCAPES: Record<string, string> = { t: "\t", n: "\n", r: "\r", f: "\f" };
+const isBlank = (c: string) => c === " " || c === "\t" || c === "\f";
+
+/** Java-properties text as a map (key=value, key: value, key value; # and ! comments; \ continuations). */
+export function parseProperties(body: string): ValueMap {
+  const out = newMap();
+  const lines = body.split(/\r\n|\r|\n/);
+  // Scanned by hand, not with regular expressions, so hostile bodies cannot cause backtracking.
+  const decode = (s: string) => {
+    let r = "";
+    for (let k = 0; k < s.length; k++) {
+      if (s[k] !== "\\" || k + 1 >= s.length) {
+        r += s[k];
+        continue;
+      }
+      const e = s[++k];
+      if (e === "u" && /^[0-9a-fA-F]{4}$/.test(s.slice(k + 1, k + 5))) {
+        r += String.fromCharCode(Number.parseInt(s.slice(k + 1, k + 5), 16));
+        k += 4;
+      } else r += PROPERTY_ESCAPES[e] ?? e;
+    }
+    return r;
+  };
+  const trailingBackslashes = (s: string) => {
+    let n = 0;
+    while (n < s.length && s[s.length - 1 - n] === "\\") n++;
+    return n;
+  };
+  const trimStart = (s: string) => {
+    let k = 0;
+    while (k < s.length && isBlank(s[k])) k++;
+    return s.slice(k);
+  };
+  for (let i = 0; i < lines.length; i++) {
+    let line = trimStart(lines[i]);
+    if (line === "" || line[0] === "#" || line[0] === "!") continue;
+    while (trailingBackslashes(line) % 2 === 1 && i + 1 < lines.length)
+      line = line.slice(0, -1) + trimStart(lines[++i]);
+    let k = 0;
+    while (k < line.length && line[k] !== "=" && line[k] !== ":" && !isBlank(line[k]))
+      k += line[k] === "\\" ? 2 : 1;
+    const key = line.slice(0, Math.min(k, line.length));
+    while (k < line.length && isBlank(line[k])) k++;
+    if (line[k] === "=" || line[k] === ":") k++;
+    while (k < line.length && isBlank(line[k])) k++;
+    out[decode(key)] = decode(line.slice(k));
+  }
+  return out;
+}
+
+/** JSON as Jackson writes it (compact; doubles keep their decimal point). */
+function toJson(st: EvalState, v: Value): string {
+  let size = 0;
+  const parts: string[] = [];
+  const push = (s: string) => {
+    size += s.length;
+    checkString(st, size);
+    parts.push(s);
+  };
+  const walk = (x: Value) => {
+    tick(st);
+    if (x === null) push("null");
+    else if (typeof x === "string") push(JSON.stringify(x));
+    else if (typeof x === "boolean") push(String(x));
+    else if (typeof x === "number" || x instanceof JavaDouble) {
+      const n = typeof x === "number" ? x : x.value;
+      push(Number.isFinite(n) ? (isDouble(x) ? doubleToString(n) : String(n)) : "null");
+    } else if (Array.isArray(x)) {
+      push("[");
+      x.forEach((item, i) => {
+        if (i) push(",");
+        walk(item);
+      });
+      push("]");
+    } else {
+      push("{");
+      Object.keys(x).forEach((k, i) => {
+        push(`${i ? "," : ""}${JSON.stringify(k)}:`);
+        walk(x[k]);
+      });
+      push("}");
+    }
+  };
+  walk(v);
+  const json = parts.join("");
+  if (json.includes("${"))
+    throw new ExprError(
+      "SpelHelperFunctionException",
+      "#toJson refuses values containing '${' (they would be evaluated again later); remove it from the data.",
+    );
+  return json;
+}
+
+function parsed(st: EvalState, data: unknown): Value {
+  return toValue(data, { maxDepth: 64, maxNodes: st.ctx.limits.maxListLength, strict: true });
+}
+
+function readJson(st: EvalState, body: string): Value {
+  try {
+    return parsed(st, JSON.parse(body));
+  } catch (e) {
+    if (e instanceof ExprError) throw e;
+    throw new ExprError("JsonParseException", `The text is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+function readYaml(st: EvalState, body: string): Value {
+  try {
+    // Aliases are capped so a small document cannot expand into a huge one.
+    return parsed(st, parseYamlText(body, { maxAliasCount: 100, schema: "core", uniqueKeys: true }));
+  } catch (e) {
+    if (e instanceof ExprError) throw e;
+    throw new ExprError("YamlParseException", `The text is not valid YAML: ${(e as Error).message}`);
+  }
+}
+
+/** A URL's body from the prefetched responses, after the static URL restrictions. */
+function fetchUrl(st: EvalState, urlValue: Value, fn: string): string {
+  const urls = st.ctx.urls;
+  if (!urls?.enabled)
+    throw new ExprError(
+      "UrlFunctionsDisabled",
+      `#${fn} is disabled: this pipeline does not allow URL functions.`,
+    );
+  const url = text(urlValue, fn);
+  const verdict = checkUrlAllowed(url, [], urls.policy);
+  if (!verdict.allowed) throw new ExprError("UrlNotAllowed", verdict.reason);
+  const response = urls.responses?.get(url);
+  if (!response) {
+    st.pendingUrls.add(url);
+    throw new ExprError("UrlNotFetched", `${url} has not been fetched yet.`);
+  }
+  if (!response.ok) throw new ExprError("UrlFetchFailed", `Fetching ${url} failed: ${response.error}`);
+  checkString(st, response.body.length);
+  return response.body;
+}
+
+function deployedServerGroups(st: EvalState, args: Value[]): Value {
+  const wanted = args.map((a) => text(a, "deployedServerGroups"));
+  const out: Value[] = [];
+  for (const s of stages(st)) {
+    if (s.status !== "SUCCEEDED" || !DEPLOY_TYPES.has(s.type)) continue;
+    if (wanted.length && !wanted.includes(s.name) && !wanted.includes(s.id)) continue;
+    const view = stageValue(st, s) as ValueMap;
+    const context = view.context as ValueMap;
+    const groups = context["deploy.server.groups"];
+    if (!isMap(groups)) continue;
+    for (const region of Object.keys(groups)) {
+      const names = groups[region];
+      for (const serverGroup of Array.isArray(names) ? names : [names]) {
+        const entry = newMap();
+        entry.account = context.account ?? context.credentials ?? null;
+        entry.capacity = context.capacity ?? null;
+        entry.parentStage = s.id;
+        entry.region = region;
+        entry.serverGroup = serverGroup;
+        entry.deployments = context.deploymentDetails ?? [];
+        out.push(entry);
+      }
+    }
+  }
+  return out;
+}
+
+const INT_PATTERN = /^[+-]?\d+$/;
+const FLOAT_PATTERN = /^[+-]?(NaN|Infinity|(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?[fFdD]?)$/;
+const BASE64_PATTERN = /^[A-Za-z0-9+/]*={0,2}$/;
+
+const IMPLS: Record<string, Impl> = {
+  stage: (st, [a]) => stageValue(st, findStage(st, text(a, "stage"))),
+  stageByRefId: (st, [a]) => {
+    const id = text(a, "stageByRefId");
+    const stage = stages(st).find((s) => s.id === id);
+    if (!stage) throw new ExprError("StageNotFound", `No stage has the id '${id}' in this execution.`);
+    return stageValue(st, stage);
+  },
+  stageExists: (st, [a]) => {
+    const key = text(a, "stageExists");
+    return stages(st).some((s) => s.name === key || s.id === key);
+  },
+  currentStage: (st) => {
+    const id = st.ctx.host?.currentStageId;
+    const stage = id === undefined ? undefined : stages(st).find((s) => s.id === id);
+    if (!stage) throw new ExprError("StageNotFound", "There is no current stage here.");
+    return stageValue(st, stage);
+  },
+  judgment,
+  judgement: judgment,
+  toJson: (st, [a]) => toJson(st, a),
+  readJson: (st, [a]) => readJson(st, text(a, "readJson")),
+  readYaml: (st, [a]) => readYaml(st, text(a, "readYaml")),
+  toInt: (_st, [a]) => {
+    const s = text(a, "toInt");
+    const n = s.length <= 12 && INT_PATTERN.test(s) ? Number(s) : Number.NaN;
+    if (!Number.isSafeInteger(n) || n > 2147483647 || n < -2147483648)
+      throw new ExprError("NumberFormatException", `For input string: "${s}"`);
+    return n;
+  },
+  toFloat: (_st, [a]) => {
+    const s = text(a, "toFloat").trim();
+    // The length check keeps the pattern's backtracking bounded on hostile input.
+    if (s.length > 400 || !FLOAT_PATTERN.test(s))
+      throw new ExprError("NumberFormatException", `For input string: "${s}"`);
+    return makeDouble(Number(s.replace(/[fFdD]$/, "")));
+  },
+  toBoolean: (_st, [a]) => a !== null && toJavaString(a).toLowerCase() === "true",
+  toBase64: (st, [a]) => {
+    const out = Buffer.from(text(a, "toBase64"), "utf8").toString("base64");
+    checkString(st, out.length);
+    return out;
+  },
+  fromBase64: (_st, [a]) => {
+    const s = text(a, "fromBase64");
+    if (!BASE64_PATTERN.test(s) || s.length % 4 === 1)
+      throw new ExprError("IllegalArgumentException", "The text is not valid base64.");
+    return Buffer.from(s, "base64").toString("utf8");
+  },
+  alphanumerical: (_st, [a]) => text(a, "alphanumerical").replace(/[^A-Za-z0-9]/g, ""),
+  deployedServerGroups,
+  fromUrl: (st, [a]) => fetchUrl(st, a, "fromUrl"),
+  jsonFromUrl: (st, [a]) => readJson(st, fetchUrl(st, a, "jsonFromUrl")),
+  yamlFromUrl: (st, [a]) => readYaml(st, fetchUrl(st, a, "yamlFromUrl")),
+  propertiesFromUrl: (st, [a]) => parseProperties(fetchUrl(st, a, "propertiesFromUrl")),
+  pipelineId: (st, [a]) => {
+    const name = text(a, "pipelineId");
+    const id = st.ctx.host?.pipelineId?.(name);
+    if (id === undefined) throw new ExprError("PipelineNotFound", `No pipeline is named '${name}'.`);
+    return id;
+  },
+};
+
+/** The implementation of `#name`, checking arity; throws ExprError for unknown functions. */
+export function resolveFunction(name: string, argCount: number): Impl {
+  const spec = FUNCTION_BY_NAME.get(name);
+  if (!spec || !Object.hasOwn(IMPLS, name))
+    throw new ExprError("UnknownFunction", `Unknown function #${name}.`);
+  if (argCount < spec.minArgs || argCount > spec.maxArgs)
+    throw new ExprError("WrongArity", `#${name} takes ${spec.signature}, not ${argCount} argument(s).`);
+  return IMPLS[name];
+}

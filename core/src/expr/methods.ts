@@ -1,0 +1,160 @@
+import { allowedMethodsText, METHOD_ALTERNATIVES, METHOD_BY_NAME, type Receiver } from "./catalog.js";
+import { checkList, checkString, type EvalState, tick } from "./context.js";
+import { compileRegex, type Regex, regexMatches, regexReplaceAll, regexSplit } from "./regex.js";
+import {
+  ExprError,
+  isMap,
+  isNumber,
+  javaEquals,
+  numberOf,
+  toJavaString,
+  typeName,
+  type Value,
+} from "./values.js";
+
+const receiverOf = (v: Value): Receiver | undefined =>
+  typeof v === "string" ? "string" : Array.isArray(v) ? "list" : isMap(v) ? "map" : undefined;
+
+function argText(v: Value, method: string): string {
+  if (v === null) throw new ExprError("NullPointerException", `.${method}() was given null.`);
+  return toJavaString(v);
+}
+
+function argInt(v: Value, method: string): number {
+  if (!isNumber(v) || !Number.isInteger(numberOf(v)))
+    throw new ExprError("TypeError", `.${method}() needs a whole number, got ${typeName(v)}.`);
+  return numberOf(v);
+}
+
+/** Java's String.trim: strips every character up to and including the space. */
+function javaTrim(s: string): string {
+  // A loop, not /\s+$/: that pattern is quadratic on long inner runs of spaces.
+  let start = 0;
+  let end = s.length;
+  while (start < end && s.charCodeAt(start) <= 32) start++;
+  while (end > start && s.charCodeAt(end - 1) <= 32) end--;
+  return s.slice(start, end);
+}
+
+function outOfBounds(s: string, detail: string): ExprError {
+  return new ExprError("StringIndexOutOfBoundsException", `${detail} for a string of length ${s.length}.`);
+}
+
+/** Regexes given as literals are compiled once by the evaluator and passed in here. */
+function regexArg(v: Value, method: string, precompiled: Regex | undefined): Regex {
+  return precompiled ?? compileRegex(argText(v, method));
+}
+
+/** Calls an allow-listed method; anything else is refused with the allowed alternative. */
+export function callMethod(st: EvalState, target: Value, name: string, args: Value[], regex?: Regex): Value {
+  tick(st);
+  const spec = METHOD_BY_NAME.get(name);
+  if (!spec) {
+    const alternative = Object.hasOwn(METHOD_ALTERNATIVES, name) ? METHOD_ALTERNATIVES[name] : undefined;
+    throw new ExprError(
+      "MethodNotAllowed",
+      alternative
+        ? `.${name}() is not allowed; use ${alternative}.`
+        : `.${name}() is not allowed. Allowed methods: ${allowedMethodsText()}.`,
+    );
+  }
+  if (args.length < spec.minArgs || args.length > spec.maxArgs)
+    throw new ExprError("WrongArity", `.${name}() does not take ${args.length} argument(s).`);
+  if (target === null)
+    throw new ExprError(
+      "NullPointerException",
+      `Cannot call .${name}() on null; use ?.${name}() to get null instead.`,
+    );
+  if (name === "equals") return javaEquals(target, args[0]);
+  if (name === "toString") return toJavaString(target);
+  const receiver = receiverOf(target);
+  if (!receiver || !spec.receivers.includes(receiver))
+    throw new ExprError(
+      "MethodNotAllowed",
+      `.${name}() is not available on ${typeName(target)}; it works on ${spec.receivers.join(", ")} values.`,
+    );
+  if (typeof target === "string") return stringMethod(st, target, name, args, regex);
+  if (Array.isArray(target)) {
+    if (name === "size") return target.length;
+    if (name === "isEmpty") return target.length === 0;
+    if (name === "contains") return target.some((x) => javaEquals(x, args[0]));
+  } else if (isMap(target)) {
+    if (name === "size") return Object.keys(target).length;
+    if (name === "isEmpty") return Object.keys(target).length === 0;
+    if (name === "containsKey") return args[0] !== null && Object.hasOwn(target, toJavaString(args[0]));
+    if (name === "keySet") return Object.keys(target);
+    if (name === "values") return Object.keys(target).map((k) => target[k]);
+  }
+  throw new ExprError("MethodNotAllowed", `.${name}() is not available on ${typeName(target)}.`);
+}
+
+function stringMethod(
+  st: EvalState,
+  s: string,
+  name: string,
+  args: Value[],
+  regex: Regex | undefined,
+): Value {
+  switch (name) {
+    case "equalsIgnoreCase":
+      return args[0] !== null && toJavaString(args[0]).toLowerCase() === s.toLowerCase();
+    case "contains":
+      return s.includes(argText(args[0], name));
+    case "startsWith": {
+      const offset = args.length > 1 ? argInt(args[1], name) : 0;
+      return offset >= 0 && offset <= s.length && s.startsWith(argText(args[0], name), offset);
+    }
+    case "endsWith":
+      return s.endsWith(argText(args[0], name));
+    case "toUpperCase":
+      return s.toUpperCase();
+    case "toLowerCase":
+      return s.toLowerCase();
+    case "trim":
+      return javaTrim(s);
+    case "length":
+      return s.length;
+    case "isEmpty":
+      return s.length === 0;
+    case "substring": {
+      const begin = argInt(args[0], name);
+      const end = args.length > 1 ? argInt(args[1], name) : s.length;
+      if (begin < 0 || end > s.length || begin > end) throw outOfBounds(s, `begin ${begin}, end ${end}`);
+      return s.slice(begin, end);
+    }
+    case "indexOf": {
+      const from = args.length > 1 ? Math.max(0, argInt(args[1], name)) : 0;
+      return s.indexOf(argText(args[0], name), from);
+    }
+    case "replace": {
+      const target = argText(args[0], name);
+      const replacement = argText(args[1], name);
+      // Size the result before building it: replacing "" inserts between every character.
+      let count = target === "" ? s.length + 1 : 0;
+      if (target !== "")
+        for (let i = s.indexOf(target); i >= 0; i = s.indexOf(target, i + target.length)) count++;
+      checkString(st, s.length + count * (replacement.length - target.length));
+      return s.replaceAll(target, () => replacement);
+    }
+    case "replaceAll": {
+      const out = regexReplaceAll(
+        regexArg(args[0], name, regex),
+        s,
+        argText(args[1], name),
+        st.regex,
+        st.ctx.limits.maxStringLength,
+      );
+      checkString(st, out.length);
+      return out;
+    }
+    case "split": {
+      const limit = args.length > 1 ? argInt(args[1], name) : 0;
+      const parts = regexSplit(regexArg(args[0], name, regex), s, limit, st.regex);
+      checkList(st, parts.length);
+      return parts;
+    }
+    case "matches":
+      return regexMatches(regexArg(args[0], name, regex), s, st.regex);
+  }
+  throw new ExprError("MethodNotAllowed", `.${name}() is not available on String.`);
+}

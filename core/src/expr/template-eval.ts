@@ -1,0 +1,247 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${ }` is the syntax this module handles.
+import { type EvalState, type EvaluationContext, newState, type UrlResponse } from "./context.js";
+import { type CompiledExpression, compileExpression, evaluateValue } from "./evaluator.js";
+import { type ExpressionSegment, hasExpression, scanTemplate } from "./template.js";
+import { checkUrlAllowed } from "./url-policy.js";
+import type { ExprError } from "./values.js";
+import { type PlainData, toJavaString, toPlain, type Value } from "./values.js";
+
+/** One entry of Orca's `expressionEvaluationSummary`. */
+export interface SummaryEntry {
+  description: string;
+  exceptionType?: string;
+  level: "ERROR" | "INFO";
+  timestamp?: number;
+}
+
+/** Keyed by the expression text (between `${` and `}`, trimmed), as Orca keys it. */
+export type EvaluationSummary = Record<string, SummaryEntry[]>;
+
+export interface TemplateResult {
+  value: PlainData;
+  summary: EvaluationSummary;
+  /** URLs that URL functions asked for and that were not in the prefetched responses. */
+  pendingUrls: string[];
+}
+
+type ExpressionPart = { segment: ExpressionSegment; compiled: CompiledExpression };
+type Part = { text: string } | ExpressionPart;
+
+/** A string compiled once: its literal parts and compiled expressions. */
+export interface CompiledTemplate {
+  text: string;
+  parts: Part[];
+  /** Set when the `${ }` structure itself is broken (unterminated); the text is then kept as is. */
+  scanError?: string;
+}
+
+/** Scans and compiles every expression of a string. */
+export function compileTemplate(text: string): CompiledTemplate {
+  const scanned = scanTemplate(text);
+  if (scanned.diagnostics.length) return { text, parts: [], scanError: scanned.diagnostics[0].message };
+  return {
+    text,
+    parts: scanned.segments.map((s) =>
+      s.kind === "literal" ? { text: s.text } : { segment: s, compiled: compileExpression(s.source) },
+    ),
+  };
+}
+
+function addEntry(summary: EvaluationSummary, key: string, entry: SummaryEntry): void {
+  if (!Object.hasOwn(summary, key))
+    Object.defineProperty(summary, key, { value: [], enumerable: true, writable: true, configurable: true });
+  summary[key].push(entry);
+}
+
+function entry(
+  st: EvalState,
+  level: "ERROR" | "INFO",
+  description: string,
+  exceptionType?: string,
+): SummaryEntry {
+  const e: SummaryEntry = { description, level };
+  if (exceptionType) e.exceptionType = exceptionType;
+  const now = st.ctx.now?.();
+  if (now !== undefined) e.timestamp = now;
+  return e;
+}
+
+/**
+ * Evaluates one part. Returns undefined when it failed or was null: the caller keeps the original
+ * text, and the summary says why (ERROR for a failure, INFO for null), as Orca does.
+ */
+function evaluatePart(st: EvalState, part: ExpressionPart, summary: EvaluationSummary): Value | undefined {
+  const key = part.segment.source.trim();
+  try {
+    const value = evaluateValue(part.compiled, st);
+    if (value === null) {
+      addEntry(
+        summary,
+        key,
+        entry(st, "INFO", `Failed to evaluate [${key}]: it resolved to null, so the text was kept.`),
+      );
+      return undefined;
+    }
+    return value;
+  } catch (e) {
+    const err = e as ExprError;
+    addEntry(
+      summary,
+      key,
+      entry(st, "ERROR", `Failed to evaluate [${key}]: ${err.message}`, err.exceptionType),
+    );
+    return undefined;
+  }
+}
+
+function evaluateCompiled(template: CompiledTemplate, st: EvalState, summary: EvaluationSummary): PlainData {
+  if (template.scanError) {
+    const open = template.text.indexOf("${");
+    addEntry(
+      summary,
+      template.text.slice(open + 2).trim(),
+      entry(
+        st,
+        "ERROR",
+        `Failed to evaluate [${template.text}]: ${template.scanError}`,
+        "ExpressionSyntaxError",
+      ),
+    );
+    return template.text;
+  }
+  const { parts } = template;
+  // Exactly one expression and nothing around it keeps its native type.
+  if (parts.length === 1 && "compiled" in parts[0]) {
+    const value = evaluatePart(st, parts[0], summary);
+    return value === undefined ? template.text : toPlain(value);
+  }
+  let out = "";
+  for (const part of parts) {
+    if ("text" in part) out += part.text;
+    else {
+      const value = evaluatePart(st, part, summary);
+      out +=
+        value === undefined
+          ? template.text.slice(part.segment.span.start, part.segment.span.end)
+          : toJavaString(value);
+      if (out.length > st.ctx.limits.maxStringLength) {
+        addEntry(
+          summary,
+          part.segment.source.trim(),
+          entry(st, "ERROR", "The result is too long.", "LimitExceeded"),
+        );
+        return template.text;
+      }
+    }
+  }
+  return out;
+}
+
+/** Evaluates a string with `${ }` parts; never throws. */
+export function evaluateTemplate(
+  template: string | CompiledTemplate,
+  ctx: EvaluationContext,
+): TemplateResult {
+  const compiled = typeof template === "string" ? compileTemplate(template) : template;
+  const st = newState(ctx);
+  const summary: EvaluationSummary = {};
+  const value = evaluateCompiled(compiled, st, summary);
+  return { value, summary, pendingUrls: [...st.pendingUrls] };
+}
+
+/**
+ * Evaluates every string (and map key) containing `${` in a tree of plain data, returning a new
+ * tree; other values are copied as they are. Each expression gets its own step budget.
+ */
+export function evaluateTree(tree: unknown, ctx: EvaluationContext): TemplateResult {
+  const summary: EvaluationSummary = {};
+  const pending = new Set<string>();
+  const evalString = (s: string): PlainData => {
+    const st = newState(ctx);
+    const v = evaluateCompiled(compileTemplate(s), st, summary);
+    for (const u of st.pendingUrls) pending.add(u);
+    return v;
+  };
+  const seen = new Set<object>();
+  const walk = (v: unknown): unknown => {
+    if (typeof v === "string") return hasExpression(v) ? evalString(v) : v;
+    if (typeof v !== "object" || v === null || seen.has(v)) return v;
+    seen.add(v);
+    try {
+      if (Array.isArray(v)) return v.map(walk);
+      const proto = Object.getPrototypeOf(v);
+      if (proto !== Object.prototype && proto !== null) return v;
+      const out: Record<string, unknown> = {};
+      for (const key of Object.keys(v)) {
+        const d = Object.getOwnPropertyDescriptor(v, key);
+        if (!d || !("value" in d)) continue;
+        const newKey = hasExpression(key) ? keyText(evalString(key)) : key;
+        Object.defineProperty(out, newKey, {
+          value: walk(d.value),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      }
+      return out;
+    } finally {
+      seen.delete(v);
+    }
+  };
+  const value = walk(tree) as PlainData;
+  return { value, summary, pendingUrls: [...pending] };
+}
+
+const keyText = (v: PlainData): string => (typeof v === "string" ? v : JSON.stringify(v));
+
+/** Fetches what URL functions need; the engine implements it with its HTTP client and resolver. */
+export interface UrlFetcher {
+  /** The addresses `hostname` resolves to. */
+  resolve(hostname: string): Promise<readonly string[]>;
+  /** GETs the URL connecting only to `addresses` (so DNS cannot change between check and use). */
+  get(url: URL, addresses: readonly string[]): Promise<UrlResponse>;
+}
+
+/**
+ * `evaluateTree`, then fetches the URLs the expressions asked for (after the full URL policy,
+ * including the resolved addresses) and evaluates again, up to `maxRounds` times and `maxUrls`
+ * URLs in all.
+ */
+export async function evaluateTreeWithUrls(
+  tree: unknown,
+  ctx: EvaluationContext,
+  fetcher: UrlFetcher,
+  options: { maxRounds?: number; maxUrls?: number } = {},
+): Promise<TemplateResult> {
+  const responses = new Map<string, UrlResponse>(ctx.urls?.responses ?? []);
+  const maxRounds = options.maxRounds ?? 3;
+  const maxUrls = options.maxUrls ?? 20;
+  let current = ctx;
+  let result = evaluateTree(tree, current);
+  for (let round = 0; round < maxRounds && result.pendingUrls.length && ctx.urls?.enabled; round++) {
+    for (const url of result.pendingUrls) {
+      if (responses.size >= maxUrls) {
+        responses.set(url, { ok: false, error: `more than ${maxUrls} URLs were requested` });
+        continue;
+      }
+      responses.set(url, await fetchChecked(url, ctx, fetcher));
+    }
+    current = { ...current, urls: { ...ctx.urls, responses } };
+    result = evaluateTree(tree, current);
+  }
+  return result;
+}
+
+async function fetchChecked(url: string, ctx: EvaluationContext, fetcher: UrlFetcher): Promise<UrlResponse> {
+  try {
+    const first = checkUrlAllowed(url, [], ctx.urls?.policy);
+    if (!first.allowed) return { ok: false, error: first.reason };
+    const addresses = await fetcher.resolve(first.url.hostname.replace(/^\[|\]$/g, ""));
+    if (addresses.length === 0) return { ok: false, error: `${first.url.hostname} does not resolve` };
+    const verdict = checkUrlAllowed(url, addresses, ctx.urls?.policy);
+    if (!verdict.allowed) return { ok: false, error: verdict.reason };
+    return await fetcher.get(verdict.url, addresses);
+  } catch (e) {
+    return { ok: false, error: e instanceof Error ? e.message : String(e) };
+  }
+}

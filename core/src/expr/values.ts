@@ -1,0 +1,232 @@
+/**
+ * The value model. Expressions see only plain data: null, booleans, numbers, strings, lists
+ * (arrays) and maps (null-prototype objects holding own data properties). Java distinguishes
+ * integers from doubles and users rely on it (7/2 is 3, 7.0/2 is 3.5, 2.0 prints as "2.0"): a JS
+ * number that is not an integer is a double, and a double whose value is integral is boxed in
+ * `JavaDouble` so it keeps its type through arithmetic and printing.
+ */
+
+export class JavaDouble {
+  constructor(readonly value: number) {}
+}
+
+export type Value = null | boolean | number | string | JavaDouble | Value[] | ValueMap;
+export interface ValueMap {
+  [key: string]: Value;
+}
+
+/** Plain JSON-like data as callers hold it. */
+export type PlainData = null | boolean | number | string | PlainData[] | { [key: string]: PlainData };
+
+/** Why an evaluation failed; `exceptionType` is stable and shown in the evaluation summary. */
+export class ExprError extends Error {
+  constructor(
+    readonly exceptionType: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const isMap = (v: Value): v is ValueMap =>
+  typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof JavaDouble);
+export const isNumber = (v: Value): v is number | JavaDouble =>
+  typeof v === "number" || v instanceof JavaDouble;
+export const isDouble = (v: Value): boolean =>
+  v instanceof JavaDouble || (typeof v === "number" && !Number.isInteger(v));
+export const numberOf = (v: number | JavaDouble): number => (typeof v === "number" ? v : v.value);
+
+/** A double result, boxed when integral so it stays a double. */
+export const makeDouble = (n: number): number | JavaDouble => (Number.isInteger(n) ? new JavaDouble(n) : n);
+
+/** A new empty map that has no prototype, so no key (`__proto__` included) is special. */
+export const newMap = (): ValueMap => Object.create(null) as ValueMap;
+
+export interface SanitizeLimits {
+  maxDepth: number;
+  maxNodes: number;
+  /** Throw LimitExceeded instead of dropping what is over the limits (for data parsed by functions). */
+  strict?: boolean;
+}
+
+/**
+ * Copies caller data into the sandbox's value model: only own enumerable data properties of
+ * plain objects and arrays survive; functions, getters, symbols, class instances (Map, Date, ...)
+ * and anything deeper than the limit are dropped (become null). Getters are never invoked.
+ */
+export function toValue(
+  data: unknown,
+  limits: SanitizeLimits = { maxDepth: 64, maxNodes: 1_000_000 },
+): Value {
+  let nodes = 0;
+  const seen = new Set<object>();
+  const over = (what: string): null => {
+    if (limits.strict)
+      throw new ExprError(
+        "LimitExceeded",
+        `The data is too ${what} (limits: ${limits.maxNodes} values, ${limits.maxDepth} levels).`,
+      );
+    return null;
+  };
+  const walk = (v: unknown, depth: number): Value => {
+    if (++nodes > limits.maxNodes) return over("large");
+    switch (typeof v) {
+      case "string":
+      case "boolean":
+        return v;
+      case "number":
+        return v;
+      case "object": {
+        if (v === null) return null;
+        if (v instanceof JavaDouble) return v;
+        if (depth >= limits.maxDepth) return over("deep");
+        if (seen.has(v)) return null;
+        const isArray = Array.isArray(v);
+        const proto = Object.getPrototypeOf(v);
+        if (!isArray && proto !== Object.prototype && proto !== null) return null;
+        seen.add(v);
+        try {
+          if (isArray) {
+            const out: Value[] = [];
+            const n = (v as unknown[]).length;
+            for (let i = 0; i < n; i++) {
+              const d = Object.getOwnPropertyDescriptor(v, i);
+              out.push(d && "value" in d ? walk(d.value, depth + 1) : null);
+            }
+            return out;
+          }
+          const out = newMap();
+          for (const key of Object.keys(v)) {
+            const d = Object.getOwnPropertyDescriptor(v, key);
+            if (!d || !("value" in d)) continue; // accessors are never called
+            const t = typeof d.value;
+            if (t === "function" || t === "symbol" || t === "undefined" || t === "bigint") continue;
+            out[key] = walk(d.value, depth + 1);
+          }
+          return out;
+        } finally {
+          seen.delete(v);
+        }
+      }
+      default:
+        return null;
+    }
+  };
+  return walk(data, 0);
+}
+
+/** Turns a sandbox value back into ordinary plain data (doubles unboxed, maps with Object prototype). */
+export function toPlain(v: Value): PlainData {
+  if (v instanceof JavaDouble) return v.value;
+  if (Array.isArray(v)) return v.map(toPlain);
+  if (isMap(v)) {
+    const out: { [key: string]: PlainData } = {};
+    for (const key of Object.keys(v)) {
+      // `__proto__` must become an own property, not a prototype change.
+      if (key === "__proto__")
+        Object.defineProperty(out, key, {
+          value: toPlain(v[key]),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      else out[key] = toPlain(v[key]);
+    }
+    return out;
+  }
+  return v;
+}
+
+/** Java's Double.toString. */
+export function doubleToString(n: number): string {
+  if (Number.isNaN(n)) return "NaN";
+  if (n === Number.POSITIVE_INFINITY) return "Infinity";
+  if (n === Number.NEGATIVE_INFINITY) return "-Infinity";
+  if (n === 0) return Object.is(n, -0) ? "-0.0" : "0.0";
+  const abs = Math.abs(n);
+  if (abs >= 1e-3 && abs < 1e7) {
+    const s = String(n);
+    return s.includes(".") ? s : `${s}.0`;
+  }
+  const [mantissa, exponent] = n.toExponential().split("e");
+  const m = mantissa.includes(".") ? mantissa : `${mantissa}.0`;
+  return `${m}E${exponent.replace("+", "")}`;
+}
+
+/** Java's String.valueOf, as used for concatenation and template parts. */
+export function toJavaString(v: Value): string {
+  if (v === null) return "null";
+  if (typeof v === "string") return v;
+  if (typeof v === "boolean") return v ? "true" : "false";
+  if (typeof v === "number") return Number.isInteger(v) ? String(v) : doubleToString(v);
+  if (v instanceof JavaDouble) return doubleToString(v.value);
+  if (Array.isArray(v)) return `[${v.map(toJavaString).join(", ")}]`;
+  return `{${Object.keys(v)
+    .map((k) => `${k}=${toJavaString(v[k])}`)
+    .join(", ")}}`;
+}
+
+/** The type name users see in messages. */
+export function typeName(v: Value): string {
+  if (v === null) return "null";
+  if (typeof v === "string") return "String";
+  if (typeof v === "boolean") return "Boolean";
+  if (isNumber(v)) return isDouble(v) ? "Double" : "Integer";
+  if (Array.isArray(v)) return "List";
+  return "Map";
+}
+
+/** SpEL `==`: numbers by value (1 == 1.0), strings by content, lists and maps element-wise. */
+export function valuesEqual(a: Value, b: Value): boolean {
+  if (a === b) return true;
+  if (a === null || b === null) return false;
+  if (isNumber(a) && isNumber(b)) return numberOf(a) === numberOf(b);
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!valuesEqual(a[i], b[i])) return false;
+    return true;
+  }
+  if (isMap(a) && isMap(b)) {
+    const ka = Object.keys(a);
+    if (ka.length !== Object.keys(b).length) return false;
+    for (const k of ka) if (!(k in b) || !valuesEqual(a[k], b[k])) return false;
+    return true;
+  }
+  return false;
+}
+
+/** Java's Object.equals: like ==, but an Integer never equals a Double. */
+export function javaEquals(a: Value, b: Value): boolean {
+  if (isNumber(a) && isNumber(b) && isDouble(a) !== isDouble(b)) return false;
+  return valuesEqual(a, b);
+}
+
+/** SpEL ordering: numbers, strings (by UTF-16 code unit, as Java), booleans; null sorts first. */
+export function compareValues(a: Value, b: Value): number {
+  if (a === null || b === null) return a === b ? 0 : a === null ? -1 : 1;
+  if (isNumber(a) && isNumber(b)) {
+    const x = numberOf(a);
+    const y = numberOf(b);
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+  if (typeof a === "string" && typeof b === "string") return a < b ? -1 : a > b ? 1 : 0;
+  if (typeof a === "boolean" && typeof b === "boolean") return a === b ? 0 : a ? 1 : -1;
+  throw new ExprError("ComparisonError", `Cannot compare ${typeName(a)} with ${typeName(b)}.`);
+}
+
+/** Spring's String-to-Boolean conversion, used where SpEL needs a boolean. */
+export function toBooleanStrict(v: Value, what: string): boolean {
+  if (typeof v === "boolean") return v;
+  if (typeof v === "string") {
+    const s = v.trim().toLowerCase();
+    if (s === "true" || s === "on" || s === "yes" || s === "1") return true;
+    if (s === "false" || s === "off" || s === "no" || s === "0") return false;
+  }
+  throw new ExprError("TypeError", `${what} must be a boolean, got ${typeName(v)} ${describeValue(v)}.`);
+}
+
+/** A short rendering of a value for error messages. */
+export function describeValue(v: Value): string {
+  const s = typeof v === "string" ? `'${v}'` : toJavaString(v);
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
