@@ -139,15 +139,13 @@ const tree = fc.letrec<{ node: ExprNode }>((tie) => ({
       fc.constant<ExprNode>({ kind: "error", span }),
     ),
     fc.array(tie("node"), { maxLength: 3 }).map((items): ExprNode => ({ kind: "list", items, span })),
-    fc
-      .array(fc.tuple(fc.constantFrom(...NAMES), tie("node")), { maxLength: 3 })
-      .map(
-        (es): ExprNode => ({
-          kind: "map",
-          entries: es.map(([key, value]) => ({ key, keySpan: span, value })),
-          span,
-        }),
-      ),
+    fc.array(fc.tuple(fc.constantFrom(...NAMES), tie("node")), { maxLength: 3 }).map(
+      (es): ExprNode => ({
+        kind: "map",
+        entries: es.map(([key, value]) => ({ key, keySpan: span, value })),
+        span,
+      }),
+    ),
     fc
       .tuple(tie("node"), fc.constantFrom(...NAMES), fc.boolean())
       .map(
@@ -203,18 +201,16 @@ const tree = fc.letrec<{ node: ExprNode }>((tie) => ({
     fc
       .tuple(fc.constantFrom("-", "+", "!") as fc.Arbitrary<"-" | "+" | "!">, tie("node"))
       .map(([operator, operand]): ExprNode => ({ kind: "unary", operator, operand, span })),
-    fc
-      .tuple(fc.constantFrom(...OPERATORS), tie("node"), tie("node"))
-      .map(
-        ([operator, left, right]): ExprNode => ({
-          kind: "binary",
-          operator,
-          operatorSpan: span,
-          left,
-          right,
-          span,
-        }),
-      ),
+    fc.tuple(fc.constantFrom(...OPERATORS), tie("node"), tie("node")).map(
+      ([operator, left, right]): ExprNode => ({
+        kind: "binary",
+        operator,
+        operatorSpan: span,
+        left,
+        right,
+        span,
+      }),
+    ),
     fc
       .tuple(tie("node"), tie("node"), tie("node"))
       .map(
@@ -226,7 +222,10 @@ const tree = fc.letrec<{ node: ExprNode }>((tie) => ({
   ),
 })).node;
 
-const params = { seed: Number(process.env.FUZZ_SEED ?? 20240611), numRuns: Number(process.env.FUZZ_RUNS ?? 600) };
+const params = {
+  seed: Number(process.env.FUZZ_SEED ?? 20240611),
+  numRuns: Number(process.env.FUZZ_RUNS ?? 600),
+};
 
 describe("fuzz", () => {
   it("random text never crashes or hangs the parser, checker and evaluator", () => {
@@ -254,7 +253,9 @@ describe("fuzz", () => {
         checkAst(ast, env);
         const compiled: CompiledExpression = { source: "", ast, diagnostics: [], run: compileNode(ast) };
         const outcome = evaluateExpression(compiled, ctx);
-        expect(outcome.ok ? "ok" : `${outcome.exceptionType}: ${outcome.message}`).not.toMatch(/^InternalError/);
+        expect(outcome.ok ? "ok" : `${outcome.exceptionType}: ${outcome.message}`).not.toMatch(
+          /^InternalError/,
+        );
         // Whatever comes out is plain JSON-like data.
         if (outcome.ok) expect(() => JSON.stringify(outcome.value)).not.toThrow();
         expect(performance.now() - started).toBeLessThan(1000);
