@@ -13,6 +13,8 @@ import {
   systemClock,
 } from "@capstan/core";
 import type { CliIo } from "../io.js";
+import { findRepository } from "../local/launcher.js";
+import { localProviderServices } from "../local/provider-services.js";
 
 /** The engine's services for a run from the terminal: real clock, files, processes, HTTP. */
 export function cliServices(options: {
@@ -43,5 +45,6 @@ export function cliServices(options: {
     secrets: env,
     user: io.env.CAPSTAN_USER ?? io.env.USER ?? os.userInfo().username ?? "anonymous",
     allowLoopbackUrls: io.env.CAPSTAN_ALLOW_LOOPBACK_URLS === "1",
+    providers: localProviderServices(findRepository(io.cwd), io.stderr),
   };
 }

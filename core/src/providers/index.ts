@@ -1,5 +1,11 @@
+export * from "./application-settings.js";
 export * from "./capacity.js";
 export * from "./local/index.js";
 export * from "./naming.js";
+export * from "./operations/cluster-ops.js";
+export * from "./operations/executor.js";
+export type * from "./operations/ops.js";
+export * from "./services.js";
+export * from "./stage-config.js";
 export * from "./traffic-guards.js";
 export type * from "./types.js";

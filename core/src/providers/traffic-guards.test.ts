@@ -56,6 +56,9 @@ describe("traffic guards", () => {
     expect(guardApplies({ stack: "*", detail: "*" }, "app-foo-canary", "local", "local")).toBe(true);
     expect(guardApplies({ stack: "foo", detail: "canary" }, "app-foo-canary", "local", "local")).toBe(true);
     expect(guardApplies({ stack: "foo", enabled: false }, "app-foo", "local", "local")).toBe(false);
+    expect(guardApplies({ cluster: "app-foo" }, "app-foo", "local", "local")).toBe(true);
+    expect(guardApplies({ cluster: "app-bar" }, "app-foo", "local", "local")).toBe(false);
+    expect(guardApplies({ application: "other", stack: "foo" }, "app-foo", "local", "local")).toBe(false);
   });
 
   it("fails with Orca's message when no instance would be left up", () => {

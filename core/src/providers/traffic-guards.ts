@@ -3,6 +3,11 @@ import type { ServerGroup } from "./types.js";
 
 /** One entry of `trafficGuards` in `.capstan/application.yml` (Spinnaker's application traffic guard). */
 export interface TrafficGuard {
+  provider?: string;
+  /** A cluster name (exact, or `*`); when given, application/stack/detail are not looked at. */
+  cluster?: string;
+  /** Application of the cluster (exact or `*`); absent = any (the loader fills in the application's name). */
+  application?: string;
   account?: string;
   location?: string;
   stack?: string;
@@ -38,9 +43,15 @@ export function guardApplies(
   if (guard.enabled === false) return false;
   const moniker = parseName(cluster);
   if (!moniker) return false;
+  if (
+    !matchesExactOrAny(guard.account ?? "*", account) ||
+    !matchesExactOrAny(guard.location ?? "*", location)
+  ) {
+    return false;
+  }
+  if (guard.cluster !== undefined) return matchesExactOrAny(guard.cluster, cluster);
   return (
-    matchesExactOrAny(guard.account ?? "*", account) &&
-    matchesExactOrAny(guard.location ?? "*", location) &&
+    matchesExactOrAny(guard.application ?? "*", moniker.app) &&
     matchesPart(guard.stack, moniker.stack) &&
     matchesPart(guard.detail, moniker.detail)
   );

@@ -3,6 +3,7 @@ import { checkPreconditionsStage } from "./check-preconditions/check-preconditio
 import { evaluateVariablesStage } from "./evaluate-variables/evaluate-variables-stage.js";
 import { manualJudgmentStage } from "./manual-judgment/manual-judgment-stage.js";
 import { runStage } from "./run/run-stage.js";
+import { serverGroupStages } from "./server-group-stages.js";
 import { waitStage } from "./wait/wait-stage.js";
 
 /** The stage types this build can run: one line per type. */
@@ -13,5 +14,6 @@ export function defaultStageRegistry(): StageRegistry {
     checkPreconditionsStage,
     evaluateVariablesStage,
     runStage,
+    ...serverGroupStages,
   ]);
 }

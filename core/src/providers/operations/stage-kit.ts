@@ -1,0 +1,204 @@
+import type { StageContext, StageHandler, TaskResult } from "../../engine/handler.js";
+import type { StageRecord } from "../../engine/record.js";
+import { ancestorsOf } from "../../engine/scope.js";
+import "../services.js";
+import { readBool, readClusterRef, readTarget } from "../stage-config.js";
+import type { Provider } from "../types.js";
+import { resolveTarget } from "./cluster-ops.js";
+import { advancePlan, newPlan, type PlanEnv } from "./executor.js";
+import type { Op, PlanState } from "./ops.js";
+
+const DEFAULT_WAIT_LIMIT_MS = 10 * 60_000;
+
+/** The provider a plan runs on, or why there is none. */
+export function providerFor(
+  ctx: StageContext,
+  provider?: string,
+  account?: string,
+): Provider | { error: string } {
+  const services = ctx.services.providers;
+  if (!services) {
+    return {
+      error: `${ctx.stage.type} needs a provider, and this run has none configured (the CLI sets up the local one)`,
+    };
+  }
+  return services.resolve(provider, account);
+}
+
+/** Server groups created by deploy stages upstream of this one (left out of cluster-wide operations). */
+export function ancestorDeployedGroups(ctx: StageContext): string[] {
+  const byRef = new Map(ctx.execution.stages.map((s) => [s.refId, s] as const));
+  return ancestorsOf(ctx.stage, byRef).flatMap(deployedGroupsOf);
+}
+
+/** Names in a stage's Orca-shaped `deploy.server.groups` ({ location: [names] }). */
+export function deployedGroupsOf(stage: StageRecord): string[] {
+  const value = stage.outputs["deploy.server.groups"] ?? stage.context["deploy.server.groups"];
+  if (!value || typeof value !== "object") return [];
+  return Object.values(value as Record<string, unknown>).flatMap((v) =>
+    Array.isArray(v) ? v.map(String) : [],
+  );
+}
+
+function planEnv(ctx: StageContext, provider: Provider): PlanEnv {
+  const services = ctx.services.providers;
+  return {
+    provider,
+    guards: services?.trafficGuards ?? [],
+    minCapacityRatio: services?.minCapacityRatio ?? 0,
+    now: () => ctx.now(),
+    log: (text) => ctx.log(`${text}\n`),
+    waitLimitMs: DEFAULT_WAIT_LIMIT_MS,
+  };
+}
+
+/** How a plan-driven stage type is built. */
+export interface PlanStageSpec {
+  type: string;
+  defaultTimeoutMs?: number;
+  /** Builds the plans from the evaluated config, or fails the stage with a message. */
+  plan(
+    ctx: StageContext,
+  ): Promise<{ plans: PlanState[]; context?: Record<string, unknown> } | { error: string }>;
+  /** Orca-shaped outputs once all plans ended. */
+  outputs?(plans: PlanState[], ctx: StageContext): Record<string, unknown>;
+}
+
+function plansOf(ctx: StageContext): PlanState[] | undefined {
+  const plans = ctx.stage.context.serverGroupPlans;
+  return Array.isArray(plans) ? (structuredClone(plans) as PlanState[]) : undefined;
+}
+
+async function advanceAll(
+  spec: PlanStageSpec,
+  ctx: StageContext,
+  plans: PlanState[],
+  extra: Record<string, unknown> = {},
+): Promise<TaskResult> {
+  const before = JSON.stringify(ctx.stage.context.serverGroupPlans ?? null);
+  const results = await Promise.all(
+    plans.map(async (plan) => {
+      const provider = providerFor(ctx, plan.target.provider, plan.target.account);
+      if ("error" in provider) return { status: "TERMINAL" as const, error: provider.error };
+      return advancePlan(plan, planEnv(ctx, provider));
+    }),
+  );
+  const changed = JSON.stringify(plans) !== before;
+  const context: Record<string, unknown> = { ...extra, ...(changed ? { serverGroupPlans: plans } : {}) };
+  const running = results.filter((r) => r.status === "RUNNING");
+  if (running.length > 0) {
+    const pollMs = ctx.services.providers?.pollMs ?? 500;
+    return {
+      status: "RUNNING",
+      pollAfterMs: pollMs,
+      waitingFor: running.map((r) => ("waitingFor" in r ? r.waitingFor : "")).join("; "),
+      ...(Object.keys(context).length > 0 ? { context } : {}),
+    };
+  }
+  const outputs = spec.outputs?.(plans, ctx) ?? {};
+  const failures = results.filter((r): r is { status: "TERMINAL"; error: string } => r.status === "TERMINAL");
+  const original: Record<string, unknown> = {};
+  for (const plan of plans) {
+    for (const [name, capacity] of Object.entries(plan.originalCapacity))
+      original[`originalCapacity.${name}`] = capacity;
+  }
+  if (failures.length > 0) {
+    return {
+      status: "TERMINAL",
+      error: failures.map((f) => f.error).join("; "),
+      context: { ...context, serverGroupPlans: plans },
+      outputs: { ...original, ...outputs },
+    };
+  }
+  return {
+    status: "SUCCEEDED",
+    context: { ...context, serverGroupPlans: plans },
+    outputs: { ...original, ...outputs },
+  };
+}
+
+/** A stage handler that builds provider plans at start and advances them on each poll. */
+export function planStage(spec: PlanStageSpec): StageHandler {
+  const poll = async (ctx: StageContext): Promise<TaskResult> => {
+    const plans = plansOf(ctx);
+    if (!plans) return start(ctx);
+    return advanceAll(spec, ctx, plans);
+  };
+  const start = async (ctx: StageContext): Promise<TaskResult> => {
+    // A resumed stage that had already planned continues its plan.
+    const existing = plansOf(ctx);
+    if (existing) return advanceAll(spec, ctx, existing);
+    let planned: Awaited<ReturnType<PlanStageSpec["plan"]>>;
+    try {
+      planned = await spec.plan(ctx);
+    } catch (error) {
+      return { status: "TERMINAL", error: error instanceof Error ? error.message : String(error) };
+    }
+    if ("error" in planned) return { status: "TERMINAL", error: planned.error };
+    return advanceAll(spec, ctx, planned.plans, planned.context);
+  };
+  return { type: spec.type, defaultTimeoutMs: spec.defaultTimeoutMs, start, poll, resume: poll };
+}
+
+/**
+ * A stage acting on one server group of a cluster: resolves `serverGroupName` or the dynamic
+ * `target` when the stage starts (recorded in the context as `serverGroupName`), then runs `ops`.
+ */
+export function targetStage(
+  type: string,
+  ops: (name: string, data: Record<string, unknown>) => Op[] | { error: string },
+  outputs?: PlanStageSpec["outputs"],
+): StageHandler {
+  return planStage({
+    type,
+    outputs,
+    async plan(ctx) {
+      const data = ctx.stage.context;
+      const ref = readClusterRef(data);
+      if ("error" in ref) return ref;
+      const which = readTarget(data);
+      if ("error" in which) return which;
+      const provider = providerFor(ctx, ref.provider, ref.account);
+      if ("error" in provider) return provider;
+      let name: string;
+      if ("name" in which) {
+        name = which.name;
+      } else {
+        const groups = await provider.listServerGroups(ref.cluster);
+        if (groups.length === 0 && readBool(data.continueIfClusterNotFound, false)) return { plans: [] };
+        const resolved = resolveTarget(ref.cluster, groups, which.target);
+        if ("error" in resolved) return resolved;
+        name = resolved.group.name;
+        ctx.log(`${which.target} server group of ${ref.cluster} is ${name}\n`);
+      }
+      const built = ops(name, data);
+      if ("error" in built) return built;
+      return {
+        plans: [newPlan(ref, built, { excluded: ancestorDeployedGroups(ctx) })],
+        context: { serverGroupName: name, ...("target" in which ? { resolvedTarget: which.target } : {}) },
+      };
+    },
+  });
+}
+
+/** A stage acting on a whole cluster (disable/scale down/shrink/rollback). */
+export function clusterStage(
+  type: string,
+  ops: (data: Record<string, unknown>) => Op[] | { error: string },
+): StageHandler {
+  return planStage({
+    type,
+    async plan(ctx) {
+      const data = ctx.stage.context;
+      const ref = readClusterRef(data);
+      if ("error" in ref) return ref;
+      const provider = providerFor(ctx, ref.provider, ref.account);
+      if ("error" in provider) return provider;
+      const groups = await provider.listServerGroups(ref.cluster);
+      if (groups.length === 0 && readBool(data.continueIfClusterNotFound, false)) return { plans: [] };
+      const built = ops(data);
+      if ("error" in built) return built;
+      return { plans: [newPlan(ref, built, { excluded: ancestorDeployedGroups(ctx) })] };
+    },
+  });
+}
