@@ -44,13 +44,6 @@ stages:
         text: "deplyo",
         message: "dependsOn names 'deplyo', but no stage has that id. Did you mean 'deploy'?",
       },
-      {
-        code: "unreachable-stage",
-        at: { line: 4, character: 8 },
-        text: "b",
-        message:
-          "Stage 'b' can never start: it waits on 'deplyo', which never completes (unknown id or a cycle).",
-      },
     ]);
   });
 
@@ -65,6 +58,25 @@ stages:
     const codes = graphDiagnostics(text);
     expect(codes.filter((d) => d.code === "cycle")).toHaveLength(1);
     expect(codes.find((d) => d.code === "cycle")?.message).toContain("a -> b -> c -> a");
+  });
+
+  it("reports the first stage below a cycle, not its descendants", () => {
+    const text = `name: p
+stages:
+  - { id: start, type: wait }
+  - { id: a, type: wait, dependsOn: [start, b] }
+  - { id: b, type: wait, dependsOn: [a] }
+  - { id: below, type: wait, dependsOn: [b] }
+  - { id: further, type: wait, dependsOn: [below] }
+`;
+    expect(graphDiagnostics(text).filter((d) => d.code === "unreachable-stage")).toEqual([
+      {
+        code: "unreachable-stage",
+        at: { line: 5, character: 10 },
+        text: "below",
+        message: "Stage 'below' can never start: it waits on 'b', which is part of a cycle.",
+      },
+    ]);
   });
 
   it("reports a pipeline with no initial stage", () => {

@@ -58,7 +58,8 @@ export function checkGraph(pipeline: Pipeline): Diagnostic[] {
     });
   }
 
-  diagnostics.push(...checkCycles(pipeline, byId));
+  const cycles = checkCycles(pipeline, byId);
+  diagnostics.push(...cycles.diagnostics);
 
   if (pipeline.stages.length > 0 && pipeline.stages.every((s) => s.dependsOn.length > 0)) {
     diagnostics.push(
@@ -70,7 +71,7 @@ export function checkGraph(pipeline: Pipeline): Diagnostic[] {
       ),
     );
   }
-  diagnostics.push(...checkReachable(pipeline, byId));
+  diagnostics.push(...checkBelowCycles(pipeline, cycles.members));
   return diagnostics;
 }
 
@@ -108,8 +109,12 @@ function checkDuplicateNames(pipeline: Pipeline): Diagnostic[] {
   return out;
 }
 
-function checkCycles(pipeline: Pipeline, byId: Map<string, Stage>): Diagnostic[] {
+function checkCycles(
+  pipeline: Pipeline,
+  byId: Map<string, Stage>,
+): { diagnostics: Diagnostic[]; members: Set<string> } {
   const out: Diagnostic[] = [];
+  const members = new Set<string>();
   const state = new Map<string, "visiting" | "done">();
   const reported = new Set<string>();
   // Iterative DFS so a 20,000-stage chain cannot overflow the stack.
@@ -136,6 +141,7 @@ function checkCycles(pipeline: Pipeline, byId: Map<string, Stage>): Diagnostic[]
         if (!reported.has(key)) {
           reported.add(key);
           out.push(cycleDiagnostic(cycle.map((id) => byId.get(id)!)));
+          for (const id of cycle) members.add(id);
         }
       } else if (seen === undefined) {
         state.set(dep.id, "visiting");
@@ -144,7 +150,7 @@ function checkCycles(pipeline: Pipeline, byId: Map<string, Stage>): Diagnostic[]
       }
     }
   }
-  return out;
+  return { diagnostics: out, members };
 }
 
 function cycleDiagnostic(members: Stage[]): Diagnostic {
@@ -167,38 +173,22 @@ function cycleDiagnostic(members: Stage[]): Diagnostic {
   );
 }
 
-/** Stages below a cycle or an unknown dependency never start. */
-function checkReachable(pipeline: Pipeline, byId: Map<string, Stage>): Diagnostic[] {
-  const reachable = new Set<string>();
-  const children = new Map<string, Stage[]>();
-  for (const stage of pipeline.stages) {
-    for (const dep of stage.dependsOn) {
-      const list = children.get(dep) ?? [];
-      list.push(stage);
-      children.set(dep, list);
-    }
-  }
-  const queue = pipeline.stages.filter((s) => s.dependsOn.length === 0);
-  const pending = new Map(pipeline.stages.map((s) => [s, new Set(s.dependsOn).size]));
-  for (let i = 0; i < queue.length; i++) {
-    const stage = queue[i];
-    if (reachable.has(stage.id)) continue;
-    reachable.add(stage.id);
-    for (const child of children.get(stage.id) ?? []) {
-      const left = (pending.get(child) ?? 0) - 1;
-      pending.set(child, left);
-      if (left === 0) queue.push(child);
-    }
-  }
+/**
+ * Stages just below a cycle never start. Only the first stage under the cycle is reported:
+ * its own descendants follow from it, and a stage under an unknown id has unknown-stage-ref.
+ */
+function checkBelowCycles(pipeline: Pipeline, inCycle: ReadonlySet<string>): Diagnostic[] {
+  if (inCycle.size === 0) return [];
   const out: Diagnostic[] = [];
   for (const stage of pipeline.stages) {
-    if (reachable.has(stage.id) || byId.get(stage.id) !== stage) continue;
-    const blockers = stage.dependsOn.filter((d) => !reachable.has(d));
+    if (inCycle.has(stage.id)) continue;
+    const blockers = stage.dependsOn.filter((d) => inCycle.has(d));
+    if (blockers.length === 0) continue;
     out.push(
       diagnostic(
         "unreachable-stage",
         "warning",
-        `Stage '${stage.id}' can never start: it waits on ${blockers.map((b) => `'${b}'`).join(", ")}, which never completes (unknown id or a cycle).`,
+        `Stage '${stage.id}' can never start: it waits on ${blockers.map((b) => `'${b}'`).join(", ")}, which is part of a cycle.`,
         idSpan(stage),
       ),
     );
