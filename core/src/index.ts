@@ -10,3 +10,4 @@ export * from "./render/index.js";
 export * from "./schema/index.js";
 export * from "./stages/index.js";
 export * from "./validate/index.js";
+export * from "./language/index.js";

@@ -93,19 +93,16 @@ export function expressionEnvironment(pipeline: Pipeline): CheckEnvironment {
     transitive.set(id, list);
     return list;
   };
-  const stages: CheckStage[] = pipeline.stages.map((stage) => {
-    const entry: CheckStage = {
-      id: stage.id,
-      name: stage.name,
-      type: stage.type,
-      inputs: "inputs" in stage && Array.isArray(stage.inputs) ? (stage.inputs as string[]) : undefined,
-    };
-    Object.defineProperty(entry, "dependsOnTransitive", {
-      get: () => upstreamOf(stage.id),
-      enumerable: true,
-    });
-    return entry;
-  });
+  const stages: CheckStage[] = pipeline.stages.map(
+    (stage) =>
+      new LazyStage(
+        stage.id,
+        stage.name,
+        stage.type,
+        "inputs" in stage && Array.isArray(stage.inputs) ? (stage.inputs as string[]) : undefined,
+        upstreamOf,
+      ),
+  );
   const expressions = pipeline.settings.expressions as Record<string, unknown> | undefined;
   return {
     stages,
@@ -113,6 +110,21 @@ export function expressionEnvironment(pipeline: Pipeline): CheckEnvironment {
     secrets: pipeline.secrets,
     urlFunctionsEnabled: expressions?.allowUrls === true,
   };
+}
+
+/** A checker stage whose upstream set is computed on first read (a class keeps property access fast). */
+class LazyStage implements CheckStage {
+  constructor(
+    readonly id: string,
+    readonly name: string,
+    readonly type: string,
+    readonly inputs: readonly string[] | undefined,
+    private readonly upstreamOf: (id: string) => string[],
+  ) {}
+
+  get dependsOnTransitive(): readonly string[] {
+    return this.upstreamOf(this.id);
+  }
 }
 
 function computeAnalysis(doc: LoadedDocument, pipeline: Pipeline): ExpressionAnalysis {

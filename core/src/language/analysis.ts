@@ -1,0 +1,98 @@
+import { isAlias, type Node, visit } from "yaml";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import type { SourceText } from "../diagnostics/source-text.js";
+import { type LoadedDocument, loadYaml } from "../loader/yaml-loader.js";
+import type { Pipeline } from "../model/types.js";
+import { analyzeExpressions, type ExpressionAnalysis } from "../validate/expressions.js";
+import { type ValidateOptions, validateDocument } from "../validate/validate.js";
+import { spliceStageEdit } from "./incremental.js";
+import { findStageRegions, type StageRegions } from "./stage-regions.js";
+
+/**
+ * Everything the language features need about one version of a document: parsed once,
+ * validated once, shared by diagnostics, completion, hover and navigation.
+ */
+export interface PipelineAnalysis {
+  readonly version: number;
+  readonly text: string;
+  readonly source: SourceText;
+  readonly document: LoadedDocument;
+  readonly pipeline: Pipeline;
+  /** Every problem `capstan validate` reports, sorted by position. */
+  readonly diagnostics: Diagnostic[];
+  /** Every `${ }` with its tree and references (from the same pass as the diagnostics). */
+  readonly expressions: ExpressionAnalysis;
+  /** The `stages` items by line (computed on first use). */
+  readonly regions: StageRegions;
+  /** How this version was parsed: all of it, or only the edited stage item. */
+  readonly parse: "full" | "stage-item";
+  /** Anchors or aliases anywhere: splicing one item could change other nodes, so never splice. */
+  readonly hasAliases: boolean;
+  readonly options: ValidateOptions;
+}
+
+/** Parses and validates a whole document. */
+export function analyzePipeline(
+  text: string,
+  version = 0,
+  options: ValidateOptions = {},
+  path = "<input>",
+): PipelineAnalysis {
+  const document = loadYaml(text, path, options);
+  return build(document, version, "full", hasAnchorsOrAliases(document), options);
+}
+
+/**
+ * The analysis of a new version of a document. When the edit stays inside one top-level
+ * `stages` item and keeps the structure, only that item is re-parsed and spliced into the
+ * previous tree; otherwise the whole text is parsed. Either way the result equals a fresh
+ * `analyzePipeline(text)`. The previous analysis must not be used afterwards (its tree is reused).
+ */
+export function updateAnalysis(previous: PipelineAnalysis, text: string, version: number): PipelineAnalysis {
+  if (text === previous.text) return { ...previous, version };
+  if (!previous.hasAliases) {
+    const spliced = spliceStageEdit(previous, text);
+    if (spliced) return build(spliced, version, "stage-item", false, previous.options);
+  }
+  return analyzePipeline(text, version, previous.options, previous.source.path);
+}
+
+function build(
+  document: LoadedDocument,
+  version: number,
+  parse: PipelineAnalysis["parse"],
+  hasAliases: boolean,
+  options: ValidateOptions,
+): PipelineAnalysis {
+  const result = validateDocument(document, options);
+  const expressions = analyzeExpressions(document, result.pipeline);
+  let regions: StageRegions | undefined;
+  return {
+    version,
+    text: document.source.text,
+    source: document.source,
+    document,
+    pipeline: result.pipeline,
+    diagnostics: result.diagnostics,
+    expressions,
+    get regions() {
+      regions ??= findStageRegions(document.source);
+      return regions;
+    },
+    parse,
+    hasAliases,
+    options,
+  };
+}
+
+function hasAnchorsOrAliases(document: LoadedDocument): boolean {
+  let found = false;
+  visit(document.yaml, (_key, node) => {
+    if (isAlias(node) || (node as (Node & { anchor?: string }) | null)?.anchor) {
+      found = true;
+      return visit.BREAK;
+    }
+    return undefined;
+  });
+  return found;
+}

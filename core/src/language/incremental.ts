@@ -1,0 +1,150 @@
+import {
+  type Document,
+  isAlias,
+  isCollection,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  type Node,
+  parseDocument,
+  visit,
+} from "yaml";
+import { SourceText } from "../diagnostics/source-text.js";
+import type { LoadedDocument } from "../loader/yaml-loader.js";
+import type { PipelineAnalysis } from "./analysis.js";
+import { loadedDocumentFrom, plainValue } from "./loaded-document.js";
+
+type Range3 = [number, number, number];
+
+/** The one changed range between two texts: common prefix and suffix removed. */
+export function diffRange(before: string, after: string): { start: number; oldEnd: number; newEnd: number } {
+  const max = Math.min(before.length, after.length);
+  let start = 0;
+  while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  let suffix = 0;
+  while (
+    suffix < max - start &&
+    before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)
+  )
+    suffix++;
+  return { start, oldEnd: before.length - suffix, newEnd: after.length - suffix };
+}
+
+/**
+ * Re-parses only the `stages` item an edit falls in and splices it into the previous tree,
+ * shifting the spans of everything after it. Returns undefined (the caller parses the whole
+ * text) when the previous version had YAML problems, the edit crosses item boundaries, or the
+ * new item text would not stay one item on its own (dedented lines, a new `-` item, YAML errors).
+ */
+export function spliceStageEdit(previous: PipelineAnalysis, text: string): LoadedDocument | undefined {
+  const old = previous.document;
+  if (old.diagnostics.length > 0 || old.yaml.errors.length > 0 || old.yaml.warnings.length > 0)
+    return undefined;
+  const regions = previous.regions;
+  if (regions.items.length === 0) return undefined;
+  const { start, oldEnd, newEnd } = diffRange(previous.text, text);
+  const delta = newEnd - oldEnd;
+  const item = regions.items.find((r) => r.start <= start && oldEnd <= r.end && start < r.end);
+  if (!item) return undefined;
+  const stagesNode = old.nodeAt(["stages"]);
+  if (!stagesNode || !isSeq(stagesNode) || stagesNode.flow) return undefined;
+  const oldNode = stagesNode.items[item.index] as Node | null;
+  if (!oldNode?.range || stagesNode.items.length !== regions.items.length) return undefined;
+  const regionText = text.slice(item.start, item.end + delta);
+  if (!keepsItemShape(regionText, regions.indent, item.end + delta === text.length)) return undefined;
+
+  const parsed = parseDocument(regionText, { keepSourceTokens: true, prettyErrors: false, uniqueKeys: true });
+  if (parsed.errors.length > 0 || parsed.warnings.length > 0) return undefined;
+  const seq = parsed.contents;
+  if (!isSeq(seq) || seq.items.length !== 1) return undefined;
+  const newNode = seq.items[0] as Node | null;
+  if (!newNode?.range || hasAliasOrAnchor(parsed)) return undefined;
+  const converted = plainValue(newNode);
+  const root = old.value as Record<string, unknown>;
+  if (!converted.ok || typeof root !== "object" || root === null || !Array.isArray(root.stages))
+    return undefined;
+
+  // From here on the previous tree is reused: shift, then swap the item in.
+  const oldRange = [...oldNode.range] as Range3;
+  shiftTree(newNode, item.start);
+  const newRange = newNode.range as Range3;
+  const moveOffset = (v: number): number => {
+    if (v < item.start) return v;
+    if (v >= item.end) return v + delta;
+    const same = oldRange.indexOf(v);
+    return same >= 0 ? newRange[same] : v;
+  };
+  visit(old.yaml, (_key, node) => {
+    if (node === oldNode) return visit.SKIP;
+    const ranged = node as Node;
+    if (ranged.range) ranged.range = ranged.range.map(moveOffset) as Range3;
+    return undefined;
+  });
+  const docRange = (old.yaml as unknown as { range?: Range3 }).range;
+  if (docRange) (old.yaml as unknown as { range: Range3 }).range = docRange.map(moveOffset) as Range3;
+  stagesNode.items[item.index] = newNode;
+
+  const stages = [...root.stages];
+  stages[item.index] = converted.value;
+  const value: Record<string, unknown> = {};
+  for (const key of Object.keys(root)) {
+    Object.defineProperty(value, key, {
+      value: key === "stages" ? stages : root[key],
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return loadedDocumentFrom(new SourceText(text, old.source.path), old.yaml as Document.Parsed, value, []);
+}
+
+/**
+ * The region must still be exactly one item: a `-` line at the list's indentation, every
+ * other content line indented deeper, no tabs as indentation, and a line break at its end
+ * (unless it ends the file).
+ */
+function keepsItemShape(region: string, indent: number, atEnd: boolean): boolean {
+  if (!atEnd && !region.endsWith("\n")) return false;
+  const lines = region.split("\n");
+  const first = lines[0];
+  if (!first.startsWith(" ".repeat(indent)) || first[indent] !== "-") return false;
+  if (first.length > indent + 1 && first[indent + 1] !== " ") return false;
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i].replace(/\r$/, "");
+    if (line.startsWith("\t")) return false;
+    const trimmed = line.trimStart();
+    if (trimmed === "") continue;
+    const column = line.length - trimmed.length;
+    if (trimmed.startsWith("#") && column > indent) continue;
+    if (column <= indent) return false;
+  }
+  return true;
+}
+
+function shiftTree(node: Node, by: number): void {
+  const shift = (n: Node) => {
+    if (n.range) n.range = [n.range[0] + by, n.range[1] + by, n.range[2] + by];
+  };
+  shift(node);
+  if (isCollection(node)) {
+    for (const child of node.items) {
+      if (isPair(child)) {
+        if (child.key) shiftTree(child.key as Node, by);
+        if (child.value) shiftTree(child.value as Node, by);
+      } else if (child) shiftTree(child as Node, by);
+    }
+  }
+}
+
+function hasAliasOrAnchor(doc: Document): boolean {
+  let found = false;
+  visit(doc, (_key, node) => {
+    if (isAlias(node) || ((isScalar(node) || isMap(node) || isSeq(node)) && node.anchor)) {
+      found = true;
+      return visit.BREAK;
+    }
+    return undefined;
+  });
+  return found;
+}
