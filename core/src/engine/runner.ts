@@ -293,7 +293,6 @@ export class ExecutionRunner {
       });
       return;
     }
-    if (model.window) this.emit({ kind: "stage.phase", refId: s.refId, phase: "window" });
     this.drive(s);
   }
 
@@ -301,6 +300,9 @@ export class ExecutionRunner {
   private drive(s: StageRecord): void {
     const model = this.models.get(s.refId)!;
     const now = this.services.clock.now();
+    // Also reached on resume when the crash came between stage.started and the first phase.
+    if (s.phase === undefined && model.window)
+      this.emit({ kind: "stage.phase", refId: s.refId, phase: "window" });
     if (s.phase === "window" && model.window) {
       if (s.context.skipWindow !== true) {
         const w = model.window;

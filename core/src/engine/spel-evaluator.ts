@@ -1,6 +1,11 @@
-import { createEvaluationContext, type EvaluationContext, type StageView } from "../expr/context.js";
-import { evaluateExpression } from "../expr/evaluator.js";
-import { evaluateTemplate, evaluateTree } from "../expr/template-eval.js";
+import {
+  createEvaluationContext,
+  type EvaluationContext,
+  evaluateExpression,
+  evaluateTemplate,
+  evaluateTree,
+  type StageView,
+} from "../expr/index.js";
 import type { ConditionResult, ExpressionEvaluator, ExpressionScope } from "./expressions.js";
 import type { ExpressionSummary, StageRecord } from "./record.js";
 
