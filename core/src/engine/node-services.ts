@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { lookup } from "node:dns/promises";
 import type { HttpClient, ProcessRunner, RunningProcess } from "./services.js";
 import { HttpTransportError } from "./services.js";
 
@@ -52,6 +53,10 @@ function classify(error: unknown): HttpTransportError {
 
 /** HTTP through Node's fetch (undici); redirects are not followed, so Location stays visible. */
 export const fetchHttpClient: HttpClient = {
+  async lookup(hostname) {
+    const found = await lookup(hostname.replace(/^\[|\]$/g, ""), { all: true });
+    return found.map((a) => a.address);
+  },
   async request(req) {
     const signals = [AbortSignal.timeout(req.timeoutMs ?? 20_000)];
     if (req.signal) signals.push(req.signal);

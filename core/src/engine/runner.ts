@@ -457,7 +457,8 @@ export class ExecutionRunner {
     const handler = this.handlerOf(s);
     if (handler?.cancel && this.taskStarted.has(s.refId)) {
       this.flush();
-      const ctx = this.stageContext(s);
+      // The task's own signal is aborted by now; the cancel call gets a fresh one with a time limit.
+      const ctx = this.stageContext(s, AbortSignal.timeout(30_000));
       this.track(Promise.resolve().then(() => handler.cancel?.(ctx)));
     }
   }
@@ -620,9 +621,9 @@ export class ExecutionRunner {
     this.background.add(tracked);
   }
 
-  private stageContext(s: StageRecord): StageContext {
+  private stageContext(s: StageRecord, cancelSignal?: AbortSignal): StageContext {
     const ac = this.aborts.get(s.refId) ?? new AbortController();
-    this.aborts.set(s.refId, ac);
+    if (!cancelSignal) this.aborts.set(s.refId, ac);
     const services = this.services;
     const self = this;
     return {
@@ -631,7 +632,7 @@ export class ExecutionRunner {
       model: this.models.get(s.refId)!,
       pipeline: this.pipeline,
       services,
-      signal: ac.signal,
+      signal: cancelSignal ?? ac.signal,
       now: () => services.clock.now(),
       wake() {
         self.nextPollAt.set(s.refId, 0);

@@ -63,6 +63,8 @@ export class HttpTransportError extends Error {
 export interface HttpClient {
   /** Resolves with any HTTP status; rejects with HttpTransportError on transport failure. */
   request(request: HttpRequest): Promise<HttpResponse>;
+  /** The addresses a host name resolves to (for the URL restrictions). */
+  lookup?(hostname: string): Promise<string[]>;
 }
 
 /** A manual judgment waiting for someone. */

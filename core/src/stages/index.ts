@@ -5,6 +5,7 @@ import { manualJudgmentStage } from "./manual-judgment/manual-judgment-stage.js"
 import { runStage } from "./run/run-stage.js";
 import { serverGroupStages } from "./server-group-stages.js";
 import { waitStage } from "./wait/wait-stage.js";
+import { webhookStage } from "./webhook/webhook-stage.js";
 
 /** The stage types this build can run: one line per type. */
 export function defaultStageRegistry(): StageRegistry {
@@ -14,6 +15,7 @@ export function defaultStageRegistry(): StageRegistry {
     checkPreconditionsStage,
     evaluateVariablesStage,
     runStage,
+    webhookStage,
     ...serverGroupStages,
   ]);
 }
