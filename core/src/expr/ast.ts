@@ -161,6 +161,54 @@ export type ExprNode =
   | BeanReferenceNode
   | ErrorNode;
 
+/** Calls `fn` on each direct child, in source order, without allocating. */
+export function forEachChild(node: ExprNode, fn: (child: ExprNode) => void): void {
+  switch (node.kind) {
+    case "list":
+      for (const item of node.items) fn(item);
+      return;
+    case "map":
+      for (const entry of node.entries) fn(entry.value);
+      return;
+    case "property":
+      fn(node.object);
+      return;
+    case "index":
+      fn(node.object);
+      fn(node.index);
+      return;
+    case "method":
+      if (node.object) fn(node.object);
+      for (const arg of node.args) fn(arg);
+      return;
+    case "function":
+    case "constructor":
+      for (const arg of node.args) fn(arg);
+      return;
+    case "selection":
+      fn(node.object);
+      fn(node.predicate);
+      return;
+    case "projection":
+      fn(node.object);
+      fn(node.expression);
+      return;
+    case "unary":
+      fn(node.operand);
+      return;
+    case "binary":
+    case "elvis":
+      fn(node.left);
+      fn(node.right);
+      return;
+    case "ternary":
+      fn(node.test);
+      fn(node.consequent);
+      fn(node.alternate);
+      return;
+  }
+}
+
 /** The direct children of a node, in source order. */
 export function childrenOf(node: ExprNode): ExprNode[] {
   switch (node.kind) {

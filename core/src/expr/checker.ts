@@ -1,4 +1,4 @@
-import { childrenOf, type ExprNode, type FunctionNode, type LiteralNode, type Span } from "./ast.js";
+import { type ExprNode, type FunctionNode, forEachChild, type LiteralNode, type Span } from "./ast.js";
 import {
   allowedMethodsText,
   FUNCTION_BY_NAME,
@@ -96,11 +96,39 @@ const isString = (node: ExprNode | undefined): node is LiteralNode & { value: st
   node?.kind === "literal" && typeof node.value === "string";
 const list = (xs: readonly string[]) => (xs.length ? xs.map((x) => `'${x}'`).join(", ") : "none");
 
+/** Lookups over the environment's stages, built once per environment object. */
+interface StageIndex {
+  byName: Map<string, CheckStage[]>;
+  byId: Map<string, CheckStage>;
+  judgments: CheckStage[];
+}
+
+// Keyed by the environment object: callers check thousands of expressions against one pipeline.
+const indexes = new WeakMap<CheckEnvironment, StageIndex>();
+
+function indexOf(env: CheckEnvironment): StageIndex {
+  let index = indexes.get(env);
+  if (index) return index;
+  index = { byName: new Map(), byId: new Map(), judgments: [] };
+  for (const s of env.stages) {
+    const named = index.byName.get(s.name);
+    if (named) named.push(s);
+    else index.byName.set(s.name, [s]);
+    if (!index.byId.has(s.id)) index.byId.set(s.id, s);
+    if (s.type === MANUAL_JUDGMENT_TYPE) index.judgments.push(s);
+  }
+  indexes.set(env, index);
+  return index;
+}
+
 class Checker {
   readonly diagnostics: ExprDiagnostic[] = [];
   readonly references: ExprReference[] = [];
+  private readonly index: StageIndex;
 
-  constructor(private readonly env: CheckEnvironment) {}
+  constructor(private readonly env: CheckEnvironment) {
+    this.index = indexOf(env);
+  }
 
   /** `inElement`: inside a selection/projection, where bare names are properties of the element. */
   visit(node: ExprNode, inElement: boolean): void {
@@ -166,7 +194,7 @@ class Checker {
       this.visit(node.expression, true);
       return;
     }
-    for (const child of childrenOf(node)) this.visit(child, inElement);
+    forEachChild(node, (child) => this.visit(child, inElement));
   }
 
   private report(
@@ -222,8 +250,8 @@ class Checker {
 
   private checkStageRef(arg: LiteralNode & { value: string }, mustExist: boolean): void {
     const stages = this.env.stages;
-    const byName = stages.some((s) => s.name === arg.value);
-    const byId = !byName && stages.some((s) => s.id === arg.value);
+    const byName = this.index.byName.has(arg.value);
+    const byId = !byName && this.index.byId.has(arg.value);
     this.references.push({
       kind: byId ? "stage-id" : "stage-name",
       name: arg.value,
@@ -243,7 +271,7 @@ class Checker {
 
   private checkStageId(arg: LiteralNode & { value: string }): void {
     const stages = this.env.stages;
-    const found = stages.some((s) => s.id === arg.value);
+    const found = this.index.byId.has(arg.value);
     this.references.push({ kind: "stage-id", name: arg.value, span: innerSpan(arg), resolved: found });
     if (found) return;
     const named = stages.find((s) => s.name === arg.value);
@@ -271,16 +299,16 @@ class Checker {
   }
 
   private judgmentStage(name: string): CheckStage | undefined {
-    const named = this.env.stages.filter((s) => s.name === name);
+    const named = this.index.byName.get(name) ?? [];
     return named.find((s) => s.type === MANUAL_JUDGMENT_TYPE) ?? named[0];
   }
 
   private checkJudgmentRef(arg: LiteralNode & { value: string }): void {
     const stage = this.judgmentStage(arg.value);
     this.references.push({ kind: "judgment", name: arg.value, span: innerSpan(arg), resolved: !!stage });
-    const judgments = this.env.stages.filter((s) => s.type === MANUAL_JUDGMENT_TYPE);
+    const judgments = this.index.judgments;
     if (!stage) {
-      const byId = this.env.stages.find((s) => s.id === arg.value);
+      const byId = this.index.byId.get(arg.value);
       if (byId) {
         this.report(
           "unknown-stage",
@@ -312,7 +340,8 @@ class Checker {
       );
       return;
     }
-    const current = this.env.stages.find((s) => s.id === this.env.currentStageId);
+    const current =
+      this.env.currentStageId === undefined ? undefined : this.index.byId.get(this.env.currentStageId);
     if (
       current?.dependsOnTransitive &&
       current.id !== stage.id &&

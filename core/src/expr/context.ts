@@ -90,21 +90,29 @@ export function createEvaluationContext(options: EvaluationContextOptions): Eval
   };
 }
 
-/** Mutable state of one evaluation. */
-export interface EvalState {
+/** Mutable state of one evaluation; it is also the regex budget (`remaining`). */
+export interface EvalState extends RegexBudget {
   ctx: EvaluationContext;
   steps: number;
-  regex: RegexBudget;
-  pendingUrls: Set<string>;
+  maxSteps: number;
+  /** URLs asked for but not prefetched; created on first use. */
+  pendingUrls: Set<string> | null;
 }
 
 export function newState(ctx: EvaluationContext): EvalState {
-  return { ctx, steps: 0, regex: { remaining: ctx.limits.maxRegexWork }, pendingUrls: new Set() };
+  return {
+    ctx,
+    steps: 0,
+    maxSteps: ctx.limits.maxSteps,
+    remaining: ctx.limits.maxRegexWork,
+    pendingUrls: null,
+  };
 }
 
-/** Counts one operation against the step budget. */
-export function tick(st: EvalState): void {
-  if (++st.steps > st.ctx.limits.maxSteps)
+/** Counts operations against the step budget. */
+export function tick(st: EvalState, cost = 1): void {
+  st.steps += cost;
+  if (st.steps > st.maxSteps)
     throw new ExprError(
       "LimitExceeded",
       `The expression exceeded its budget of ${st.ctx.limits.maxSteps} operations; simplify it.`,

@@ -1,8 +1,8 @@
-import type { BinaryNode, ExprNode } from "./ast.js";
+import { type BinaryNode, type ExprNode, forEachChild } from "./ast.js";
 import { checkString, type EvalState, type EvaluationContext, newState, tick } from "./context.js";
 import type { ExprDiagnostic } from "./diagnostic.js";
 import { resolveFunction } from "./functions.js";
-import { callMethod } from "./methods.js";
+import { resolveMethod } from "./methods.js";
 import { parseExpression } from "./parser.js";
 import { compileRegex, type Regex, regexMatches } from "./regex.js";
 import {
@@ -73,20 +73,34 @@ export function evaluateExpression(
   const compiled = typeof expression === "string" ? compileExpression(expression) : expression;
   const st = newState(ctx);
   try {
-    const value = toPlain(evaluateValue(compiled, st));
-    return { ok: true, value, pendingUrls: [...st.pendingUrls] };
+    const value = evaluateValue(compiled, st);
+    return {
+      ok: true,
+      value: typeof value === "object" ? toPlain(value) : value,
+      pendingUrls: pendingOf(st),
+    };
   } catch (e) {
     const err = e as ExprError;
-    return {
-      ok: false,
-      exceptionType: err.exceptionType,
-      message: err.message,
-      pendingUrls: [...st.pendingUrls],
-    };
+    return { ok: false, exceptionType: err.exceptionType, message: err.message, pendingUrls: pendingOf(st) };
   }
 }
 
-/** Compiles an already parsed tree (the parser's output, or a tree built by a tool). */
+const pendingOf = (st: EvalState): string[] => (st.pendingUrls ? [...st.pendingUrls] : []);
+
+/** Nodes in a subtree: what one loop iteration over it costs against the step budget. */
+function countNodes(node: ExprNode): number {
+  let n = 1;
+  forEachChild(node, (child) => {
+    n += countNodes(child);
+  });
+  return n;
+}
+
+/**
+ * Compiles an already parsed tree (the parser's output, or a tree built by a tool). Only calls and
+ * loop iterations count against the step budget (a loop body by its size): straight-line code is
+ * bounded by the expression's length.
+ */
 export function compileNode(node: ExprNode): Code {
   switch (node.kind) {
     case "literal": {
@@ -107,8 +121,7 @@ export function compileNode(node: ExprNode): Code {
     }
     case "identifier": {
       const name = node.name;
-      return (st, self) => {
-        tick(st);
+      return (_st, self) => {
         if (isMap(self)) return self[name] ?? null;
         throw new ExprError("PropertyNotFound", `'${name}' cannot be read from ${typeName(self)}.`);
       };
@@ -120,7 +133,7 @@ export function compileNode(node: ExprNode): Code {
     case "property": {
       const object = compileNode(node.object);
       const { name, safe } = node;
-      return (st, self) => readProperty(st, object(st, self), name, safe);
+      return (st, self) => readProperty(object(st, self), name, safe);
     }
     case "index": {
       const object = compileNode(node.object);
@@ -129,7 +142,7 @@ export function compileNode(node: ExprNode): Code {
       return (st, self) => {
         const target = object(st, self);
         if (target === null && safe) return null;
-        return readIndex(st, target, index(st, self));
+        return readIndex(target, index(st, self));
       };
     }
     case "method":
@@ -157,13 +170,14 @@ export function compileNode(node: ExprNode): Code {
     case "projection": {
       const object = compileNode(node.object);
       const expression = compileNode(node.expression);
+      const weight = countNodes(node.expression);
       const safe = node.safe;
       return (st, self) => {
         const target = object(st, self);
         if (target === null && safe) return null;
         const elements = elementsOf(target, "projection");
         return elements.map((element) => {
-          tick(st);
+          tick(st, weight);
           return expression(st, element);
         });
       };
@@ -222,9 +236,9 @@ function fail(exceptionType: string, message: string): Code {
 }
 
 /** Reads a map entry; only own entries of sandbox maps exist, so `constructor` and `__proto__` are just missing keys. */
-function readProperty(st: EvalState, target: Value, name: string, safe: boolean): Value {
-  tick(st);
-  if (isMap(target)) return Object.hasOwn(target, name) ? target[name] : null;
+function readProperty(target: Value, name: string, safe: boolean): Value {
+  // Sandbox maps have no prototype, so a plain read sees only their own entries.
+  if (isMap(target)) return target[name] ?? null;
   if (target === null) {
     if (safe) return null;
     throw new ExprError(
@@ -238,12 +252,10 @@ function readProperty(st: EvalState, target: Value, name: string, safe: boolean)
   );
 }
 
-function readIndex(st: EvalState, target: Value, key: Value): Value {
-  tick(st);
+function readIndex(target: Value, key: Value): Value {
   if (isMap(target)) {
     if (key === null) return null;
-    const k = toJavaString(key);
-    return Object.hasOwn(target, k) ? target[k] : null;
+    return target[toJavaString(key)] ?? null;
   }
   if (Array.isArray(target) || typeof target === "string") {
     const i = isNumber(key)
@@ -287,13 +299,31 @@ function compileMethod(node: ExprNode & { kind: "method" }): Code {
       return fail(err.exceptionType, err.message);
     }
   }
+  let impl: ReturnType<typeof resolveMethod>;
+  try {
+    impl = resolveMethod(name, args.length);
+  } catch (e) {
+    const err = e as ExprError;
+    // The target is still evaluated first, so its own error (say, T(...)) is the one reported.
+    return (st, self) => {
+      if (object) object(st, self);
+      throw err;
+    };
+  }
+  if (args.length === 1) {
+    const [arg] = args;
+    return (st, self) => {
+      const target = object ? object(st, self) : self;
+      if (target === null && safe) return null;
+      return impl(st, target, [arg(st, self)], regex);
+    };
+  }
   return (st, self) => {
     const target = object ? object(st, self) : self;
     if (target === null && safe) return null;
-    return callMethod(
+    return impl(
       st,
       target,
-      name,
       args.map((a) => a(st, self)),
       regex,
     );
@@ -316,13 +346,14 @@ function elementsOf(target: Value, what: string): Value[] {
 function compileSelection(node: ExprNode & { kind: "selection" }): Code {
   const object = compileNode(node.object);
   const predicate = compileNode(node.predicate);
+  const weight = countNodes(node.predicate);
   const { mode, safe } = node;
   return (st, self) => {
     const target = object(st, self);
     if (target === null && safe) return null;
     const elements = elementsOf(target, "selection");
     const test = (element: Value) => {
-      tick(st);
+      tick(st, weight);
       const r = predicate(st, element);
       if (typeof r !== "boolean")
         throw new ExprError("TypeError", `A selection criterion must be true or false, got ${typeName(r)}.`);
@@ -390,14 +421,11 @@ function compileBinary(node: BinaryNode): Code {
         const subject = left(st, self);
         if (subject === null) throw new ExprError("TypeError", "The left operand of 'matches' is null.");
         const pattern = fixed ?? compileRegex(patternText(right(st, self)));
-        return regexMatches(pattern, toJavaString(subject), st.regex);
+        return regexMatches(pattern, toJavaString(subject), st);
       };
     }
     default:
-      return (st, self) => {
-        tick(st);
-        return arithmetic(st, op, left(st, self), right(st, self));
-      };
+      return (st, self) => arithmetic(st, op, left(st, self), right(st, self));
   }
 }
 

@@ -209,6 +209,7 @@ function fetchUrl(st: EvalState, urlValue: Value, fn: string): string {
   if (!verdict.allowed) throw new ExprError("UrlNotAllowed", verdict.reason);
   const response = urls.responses?.get(url);
   if (!response) {
+    st.pendingUrls ??= new Set();
     st.pendingUrls.add(url);
     throw new ExprError("UrlNotFetched", `${url} has not been fetched yet.`);
   }

@@ -16,8 +16,8 @@ export interface Token {
   kind: TokenKind;
   /** For punct: the operator text; keyword: its lower-case spelling; identifier/hash/bean: the name. */
   text: string;
-  /** Decoded literal value for string/int/float tokens. */
-  value?: string | number;
+  /** Decoded literal value for string/int/float tokens (present on all, for one object shape). */
+  value: string | number | undefined;
   span: Span;
 }
 
@@ -79,15 +79,45 @@ const PUNCTUATION = [
   "^",
 ];
 
+const PUNCTUATION_BY_FIRST = new Map<string, string[]>();
+for (const p of PUNCTUATION) {
+  const list = PUNCTUATION_BY_FIRST.get(p[0]) ?? [];
+  list.push(p);
+  PUNCTUATION_BY_FIRST.set(p[0], list);
+}
+
+/** The longest operator at `i` (candidates are grouped by first character, longest first). */
+function punctuationAt(source: string, i: number): string | undefined {
+  const candidates = PUNCTUATION_BY_FIRST.get(source[i]);
+  if (!candidates) return undefined;
+  for (const p of candidates) if (p.length === 1 || source.startsWith(p, i)) return p;
+  return undefined;
+}
+
 export interface LexResult {
   tokens: Token[];
   diagnostics: ExprDiagnostic[];
 }
 
-const isIdentStart = (c: string) =>
-  (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || c === "_" || c === "$";
+// Character classes by code, so the hot loops compare integers rather than strings.
+const IDENT_START = new Uint8Array(128);
+const IDENT_PART = new Uint8Array(128);
+for (let k = 0; k < 128; k++) {
+  const ch = String.fromCharCode(k);
+  IDENT_START[k] = /[A-Za-z_$]/.test(ch) ? 1 : 0;
+  IDENT_PART[k] = /[A-Za-z0-9_$]/.test(ch) ? 1 : 0;
+}
+const isIdentStart = (c: string) => c !== undefined && IDENT_START[c.charCodeAt(0)] === 1;
 const isDigit = (c: string) => c >= "0" && c <= "9";
-const isIdentPart = (c: string) => isIdentStart(c) || isDigit(c);
+const identEnd = (source: string, from: number): number => {
+  let i = from;
+  while (i < source.length) {
+    const code = source.charCodeAt(i);
+    if (code >= 128 || IDENT_PART[code] !== 1) break;
+    i++;
+  }
+  return i;
+};
 
 /** Splits expression source into tokens; bad characters become diagnostics and are skipped. */
 export function lex(source: string): LexResult {
@@ -96,28 +126,34 @@ export function lex(source: string): LexResult {
   let i = 0;
   const n = source.length;
   while (i < n) {
-    const c = source[i];
-    if (c === " " || c === "\t" || c === "\n" || c === "\r") {
+    const code = source.charCodeAt(i);
+    if (code === 32 || code === 9 || code === 10 || code === 13) {
       i++;
       continue;
     }
+    const c = source[i];
     const start = i;
     if (c === "'" || c === '"') {
+      // Find the closing quote with indexOf; a doubled quote is an escaped one.
       let value = "";
-      i++;
+      let from = i + 1;
       let closed = false;
-      while (i < n) {
-        if (source[i] === c) {
-          if (source[i + 1] === c) {
-            value += c;
-            i += 2;
-            continue;
-          }
-          closed = true;
-          i++;
+      for (;;) {
+        const q = source.indexOf(c, from);
+        if (q < 0) {
+          value += source.slice(from);
+          i = n;
           break;
         }
-        value += source[i++];
+        value += source.slice(from, q);
+        if (source[q + 1] === c) {
+          value += c;
+          from = q + 2;
+          continue;
+        }
+        i = q + 1;
+        closed = true;
+        break;
       }
       if (!closed) {
         diagnostics.push(
@@ -163,32 +199,34 @@ export function lex(source: string): LexResult {
       });
       continue;
     }
-    if (isIdentStart(c)) {
-      while (i < n && isIdentPart(source[i])) i++;
+    if (code < 128 && IDENT_START[code] === 1) {
+      i = identEnd(source, i);
       const word = source.slice(start, i);
-      const lower = word.toLowerCase();
+      // Keywords are at most 10 letters; skip the lower-casing for longer names.
+      const lower = word.length <= 10 ? word.toLowerCase() : word;
       const keyword = KEYWORDS.has(lower);
       tokens.push({
         kind: keyword ? "keyword" : "identifier",
         text: keyword ? lower : word,
+        value: undefined,
         span: { start, end: i },
       });
       continue;
     }
-    if ((c === "#" || c === "@" || c === "&") && isIdentStart(source[i + 1] ?? "")) {
-      i++;
-      while (i < n && isIdentPart(source[i])) i++;
+    if ((c === "#" || c === "@" || c === "&") && isIdentStart(source[i + 1])) {
+      i = identEnd(source, i + 1);
       tokens.push({
         kind: c === "#" ? "hash" : "bean",
         text: source.slice(start + 1, i),
+        value: undefined,
         span: { start, end: i },
       });
       continue;
     }
-    const punct = PUNCTUATION.find((p) => source.startsWith(p, i));
+    const punct = punctuationAt(source, i);
     if (punct) {
       i += punct.length;
-      tokens.push({ kind: "punct", text: punct, span: { start, end: i } });
+      tokens.push({ kind: "punct", text: punct, value: undefined, span: { start, end: i } });
       continue;
     }
     // Collapse a run of unknown characters into one diagnostic.
@@ -201,6 +239,6 @@ export function lex(source: string): LexResult {
       }),
     );
   }
-  tokens.push({ kind: "eof", text: "", span: { start: n, end: n } });
+  tokens.push({ kind: "eof", text: "", value: undefined, span: { start: n, end: n } });
   return { tokens, diagnostics };
 }

@@ -1,4 +1,10 @@
-import { allowedMethodsText, METHOD_ALTERNATIVES, METHOD_BY_NAME, type Receiver } from "./catalog.js";
+import {
+  allowedMethodsText,
+  METHOD_ALTERNATIVES,
+  METHOD_BY_NAME,
+  type MethodSpec,
+  type Receiver,
+} from "./catalog.js";
 import { checkList, checkString, type EvalState, tick } from "./context.js";
 import { compileRegex, type Regex, regexMatches, regexReplaceAll, regexSplit } from "./regex.js";
 import {
@@ -45,9 +51,13 @@ function regexArg(v: Value, method: string, precompiled: Regex | undefined): Reg
   return precompiled ?? compileRegex(argText(v, method));
 }
 
-/** Calls an allow-listed method; anything else is refused with the allowed alternative. */
-export function callMethod(st: EvalState, target: Value, name: string, args: Value[], regex?: Regex): Value {
-  tick(st);
+export type MethodImpl = (st: EvalState, target: Value, args: Value[], regex: Regex | undefined) => Value;
+
+/**
+ * Resolves an allow-listed method once, when the expression is compiled; anything else throws
+ * (ExprError) with the allowed alternative, and the evaluator turns that into a failing node.
+ */
+export function resolveMethod(name: string, argCount: number): MethodImpl {
   const spec = METHOD_BY_NAME.get(name);
   if (!spec) {
     const alternative = Object.hasOwn(METHOD_ALTERNATIVES, name) ? METHOD_ALTERNATIVES[name] : undefined;
@@ -58,8 +68,20 @@ export function callMethod(st: EvalState, target: Value, name: string, args: Val
         : `.${name}() is not allowed. Allowed methods: ${allowedMethodsText()}.`,
     );
   }
-  if (args.length < spec.minArgs || args.length > spec.maxArgs)
-    throw new ExprError("WrongArity", `.${name}() does not take ${args.length} argument(s).`);
+  if (argCount < spec.minArgs || argCount > spec.maxArgs)
+    throw new ExprError("WrongArity", `.${name}() does not take ${argCount} argument(s).`);
+  return (st, target, args, regex) => invoke(st, spec, target, args, regex);
+}
+
+function invoke(
+  st: EvalState,
+  spec: MethodSpec,
+  target: Value,
+  args: Value[],
+  regex: Regex | undefined,
+): Value {
+  tick(st);
+  const name = spec.name;
   if (target === null)
     throw new ExprError(
       "NullPointerException",
@@ -141,7 +163,7 @@ function stringMethod(
         regexArg(args[0], name, regex),
         s,
         argText(args[1], name),
-        st.regex,
+        st,
         st.ctx.limits.maxStringLength,
       );
       checkString(st, out.length);
@@ -149,12 +171,12 @@ function stringMethod(
     }
     case "split": {
       const limit = args.length > 1 ? argInt(args[1], name) : 0;
-      const parts = regexSplit(regexArg(args[0], name, regex), s, limit, st.regex);
+      const parts = regexSplit(regexArg(args[0], name, regex), s, limit, st);
       checkList(st, parts.length);
       return parts;
     }
     case "matches":
-      return regexMatches(regexArg(args[0], name, regex), s, st.regex);
+      return regexMatches(regexArg(args[0], name, regex), s, st);
   }
   throw new ExprError("MethodNotAllowed", `.${name}() is not available on String.`);
 }

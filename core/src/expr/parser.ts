@@ -61,6 +61,8 @@ const BINARY: Record<string, { op: BinaryOperator; prec: number }> = {
   mod: { op: "%", prec: 5 },
 };
 
+const BINARY_BY_TEXT = new Map(Object.entries(BINARY));
+
 const CLOSERS = new Set([")", "]", "}", ",", ":"]);
 
 const describe = (t: Token) => (t.kind === "eof" ? "the end of the expression" : `'${t.text}'`);
@@ -192,7 +194,7 @@ class Parser {
   private binaryOperator(): { op: BinaryOperator; prec: number } | undefined {
     const t = this.peek();
     if (t.kind !== "punct" && t.kind !== "keyword") return undefined;
-    return Object.hasOwn(BINARY, t.text) ? BINARY[t.text] : undefined;
+    return BINARY_BY_TEXT.get(t.text);
   }
 
   private parseBinary(minPrec: number): ExprNode {

@@ -146,7 +146,7 @@ export function evaluateTemplate(
   const st = newState(ctx);
   const summary: EvaluationSummary = {};
   const value = evaluateCompiled(compiled, st, summary);
-  return { value, summary, pendingUrls: [...st.pendingUrls] };
+  return { value, summary, pendingUrls: [...(st.pendingUrls ?? [])] };
 }
 
 /**
@@ -159,7 +159,7 @@ export function evaluateTree(tree: unknown, ctx: EvaluationContext): TemplateRes
   const evalString = (s: string): PlainData => {
     const st = newState(ctx);
     const v = evaluateCompiled(compileTemplate(s), st, summary);
-    for (const u of st.pendingUrls) pending.add(u);
+    for (const u of st.pendingUrls ?? []) pending.add(u);
     return v;
   };
   const seen = new Set<object>();
