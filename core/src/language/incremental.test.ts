@@ -16,7 +16,24 @@ function generator(seed: number) {
   };
 }
 
-const PIECES = ["x", " ", "\n", "  ", "- ", ": ", "'", '"', "${ #stage('Deploy') }", "}", "#", "-", "[", "]", "deploy", "\n    "];
+const PIECES = [
+  "x",
+  " ",
+  "\n",
+  "  ",
+  "- ",
+  ": ",
+  "'",
+  '"',
+  "${ #stage('Deploy') }",
+  "}",
+  "#",
+  "-",
+  "[",
+  "]",
+  "deploy",
+  "\n    ",
+];
 
 describe("incremental re-analysis", () => {
   test("an edit inside one stage re-parses only that item and matches a fresh parse", () => {
@@ -26,7 +43,9 @@ describe("incremental re-analysis", () => {
     const next = updateAnalysis(first, edited, 2);
     expect(next.parse).toBe("stage-item");
     expect(next.diagnostics).toEqual(analyzePipeline(edited, 3).diagnostics);
-    expect(next.pipeline.stages.map((s) => s.source.span)).toEqual(analyzePipeline(edited, 3).pipeline.stages.map((s) => s.source.span));
+    expect(next.pipeline.stages.map((s) => s.source.span)).toEqual(
+      analyzePipeline(edited, 3).pipeline.stages.map((s) => s.source.span),
+    );
   });
 
   test("an edit crossing stage items falls back to a full parse", () => {
@@ -46,7 +65,8 @@ describe("incremental re-analysis", () => {
         let text = original;
         for (let step = 1; step <= 25; step++) {
           const at = random(text.length + 1);
-          if (random(3) === 0) text = text.slice(0, at) + text.slice(Math.min(text.length, at + 1 + random(6)));
+          if (random(3) === 0)
+            text = text.slice(0, at) + text.slice(Math.min(text.length, at + 1 + random(6)));
           else text = text.slice(0, at) + PIECES[random(PIECES.length)] + text.slice(at);
           analysis = updateAnalysis(analysis, text, step);
           if (analysis.parse === "stage-item") spliced++;

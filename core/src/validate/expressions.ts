@@ -2,12 +2,8 @@
 import { isPair, isScalar, type Scalar, visit } from "yaml";
 import { type Diagnostic, diagnostic, type Span } from "../diagnostics/diagnostic.js";
 import type { ExprNode } from "../expr/ast.js";
-import {
-  type CheckEnvironment,
-  type CheckStage,
-  checkExpression,
-  type ExprReference,
-} from "../expr/checker.js";
+import { type CheckEnvironment, type CheckStage, checkAst, type ExprReference } from "../expr/checker.js";
+import { type ParseResult, parseExpression } from "../expr/parser.js";
 import { scanTemplate } from "../expr/template.js";
 import type { LoadedDocument } from "../loader/yaml-loader.js";
 import type { Pipeline, Stage } from "../model/types.js";
@@ -208,7 +204,7 @@ function analyzeSite(
   for (const segment of scanned.segments) {
     if (segment.kind !== "expression") continue;
     const base = segment.sourceSpan.start;
-    const checked = checkExpression(segment.source, env);
+    const checked = checkParsed(segment.source, env);
     site.expressions.push({
       source: segment.source,
       span: toFile(segment.span),
@@ -234,6 +230,31 @@ function analyzeSite(
     }
   }
   return site;
+}
+
+/**
+ * Parse results by expression source. Trees are never mutated, and an editor session re-checks
+ * the same few thousand expressions on every edit, so parsing each distinct text once pays off.
+ */
+const parsed = new Map<string, ParseResult>();
+const MAX_PARSED = 20_000;
+
+function checkParsed(
+  source: string,
+  env: CheckEnvironment,
+): { ast: ExprNode; diagnostics: ParseResult["diagnostics"]; references: ExprReference[] } {
+  let result = parsed.get(source);
+  if (!result) {
+    result = parseExpression(source);
+    if (parsed.size >= MAX_PARSED) parsed.clear();
+    parsed.set(source, result);
+  }
+  const checked = checkAst(result.ast, env);
+  return {
+    ast: result.ast,
+    diagnostics: [...result.diagnostics, ...checked.diagnostics],
+    references: checked.references,
+  };
 }
 
 /** Quick-fix hint for a "did you mean": replace the name only, escaped for the scalar's style. */

@@ -1,0 +1,121 @@
+#!/usr/bin/env node
+// Runs our language server and yaml-language-server side by side on the same generated pipelines
+// (LSP-ANCHORS section 4.3): same driver, same fixture, the server pinned to CPU 1 and the driver to
+// CPU 0 when `taskset` exists. Writes bench/lsp/results.json and prints a markdown table.
+//   node bench/lsp/run.mjs [--sizes 200,2000,5000] [--edits 20] [--completions 200] [--ylsp-completions 50]
+import { execFileSync, execSync } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { pipelineText } from "./generate.mjs";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, "../..");
+const args = Object.fromEntries(
+  process.argv
+    .slice(2)
+    .reduce((acc, a, i, all) => (a.startsWith("--") ? [...acc, [a.slice(2), all[i + 1]]] : acc), []),
+);
+const sizes = (args.sizes ?? "200,2000,5000").split(",").map(Number);
+const edits = args.edits ?? "20";
+const completions = args.completions ?? "200";
+const ylspCompletions = args["ylsp-completions"] ?? "50";
+const out = resolve(tmpdir(), "capstan-lsp-bench");
+mkdirSync(out, { recursive: true });
+const hasTaskset = (() => {
+  try {
+    execSync("taskset -c 0 true");
+    return true;
+  } catch {
+    return false;
+  }
+})();
+const pin = (cpu, cmd) => (hasTaskset ? `taskset -c ${cpu} ${cmd}` : cmd);
+
+const schema = resolve(repo, "schemas/pipeline.schema.json");
+const ylspSettings = resolve(out, "ylsp-settings.json");
+writeFileSync(
+  ylspSettings,
+  JSON.stringify({
+    yaml: {
+      schemas: { [pathToFileURL(schema).href]: "**/*.pipeline.yml" },
+      schemaStore: { enable: false },
+      validate: true,
+      completion: true,
+      hover: true,
+      format: { enable: false },
+    },
+    http: { proxy: "", proxyStrictSSL: false },
+    "[yaml]": {},
+    editor: { tabSize: 2 },
+    files: {},
+  }),
+);
+const oursSettings = resolve(out, "capstan-settings.json");
+writeFileSync(oursSettings, JSON.stringify({ __expectConfigPull: false }));
+
+execSync("npx tsc -b language-server", { cwd: repo, stdio: "inherit" });
+const servers = [
+  {
+    label: "capstan",
+    cmd: `node ${resolve(repo, "language-server/bin/capstan-language-server.js")} --stdio`,
+    settings: oursSettings,
+    debounce: 0,
+    completions,
+  },
+  {
+    label: "yaml-language-server",
+    cmd: `node ${resolve(repo, "node_modules/yaml-language-server/bin/yaml-language-server")} --stdio`,
+    settings: ylspSettings,
+    debounce: 200,
+    completions: ylspCompletions,
+  },
+];
+
+const results = [];
+for (const n of sizes) {
+  const file = resolve(out, `pipeline-${n}.pipeline.yml`);
+  writeFileSync(file, pipelineText(n));
+  for (const server of servers) {
+    const load = readFileSync("/proc/loadavg", "utf8").trim();
+    const cmd = [
+      ...pin(0, process.execPath).split(" "),
+      resolve(here, "driver.mjs"),
+      "--server",
+      pin(1, server.cmd),
+      "--file",
+      file,
+      "--settings",
+      server.settings,
+      "--edits",
+      edits,
+      "--completions",
+      server.completions,
+      "--debounce-ms",
+      String(server.debounce),
+      "--label",
+      server.label,
+    ];
+    const json = execFileSync(cmd[0], cmd.slice(1), { cwd: out, maxBuffer: 64 << 20, encoding: "utf8" });
+    const result = {
+      stages: n,
+      load,
+      loadAfter: readFileSync("/proc/loadavg", "utf8").trim(),
+      ...JSON.parse(json),
+    };
+    results.push(result);
+    console.error(
+      `${server.label} ${n}: edit p50 ${result.editToDiagnosticsMs.p50} ms, completion p99 ${result.completionValue.p99}/${result.completionKey.p99}/${result.completionNewKey.p99} ms, peak ${result.final.hwmMiB.toFixed(0)} MiB`,
+    );
+  }
+}
+writeFileSync(resolve(here, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+
+const row = (r) =>
+  `| ${r.label} | ${r.stages} | ${r.openCold.wallMinusDebounceMs} / ${r.openWarm.wallMinusDebounceMs} | ${r.editToDiagnosticsMs.p50} / ${r.editToDiagnosticsMs.p99} | ${r.editServerCpuMs.p50} | ${r.completionValue.p50} / ${r.completionValue.p99} | ${r.completionKey.p50} / ${r.completionKey.p99} | ${r.completionNewKey.p50} / ${r.completionNewKey.p99} | ${r.openWarm.diagnostics} | ${r.afterEdits.rssMiB.toFixed(0)} / ${r.final.hwmMiB.toFixed(0)} |`;
+console.log(
+  "| server | stages | open cold / warm ms | edit→diagnostics p50 / p99 ms | edit CPU p50 ms | completion enum p50 / p99 | key p50 / p99 | new line p50 / p99 | diagnostics | RSS after edits / peak MiB |",
+);
+console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+for (const r of results) console.log(row(r));
