@@ -3,11 +3,10 @@ export interface Clock {
   now(): number;
   /** Resolves at `time` (epoch ms), or early when `signal` aborts. */
   sleepUntil(time: number, signal?: AbortSignal): Promise<void>;
-  /**
-   * A virtual clock moves only when the engine has nothing else in flight: the engine then asks it
-   * to jump straight to the next timer.
-   */
+  /** True for virtual clocks, which move only when nobody holds them. */
   readonly virtual?: boolean;
+  /** Virtual clocks: keeps time still while real work is in flight; returns the release. */
+  hold?(): () => void;
 }
 
 const MAX_TIMEOUT = 2_147_483_647;
@@ -31,11 +30,17 @@ export const systemClock: Clock = {
 };
 
 /**
- * A virtual clock: `sleepUntil` jumps time forward to the wake-up time (on the next macrotask,
- * unless aborted first), so a pipeline with hours of waits runs in milliseconds, deterministically.
+ * A virtual clock for tests: time stands still while anyone holds it (a request or process in
+ * flight, a prompt open) and otherwise jumps to the earliest pending wake-up, so a pipeline with
+ * hours of waits runs in milliseconds, deterministically, even with child executions running
+ * their own loops on the same clock.
  */
 export class FakeClock implements Clock {
   readonly virtual = true;
+  private holds = 0;
+  private sleepers: { time: number; resolve: () => void }[] = [];
+  private scheduled = false;
+
   constructor(private time = Date.UTC(2024, 0, 2, 12, 0, 0)) {}
 
   now(): number {
@@ -44,19 +49,59 @@ export class FakeClock implements Clock {
 
   advance(ms: number): void {
     this.time += ms;
+    this.wakeDue();
   }
 
   set(time: number): void {
     this.time = time;
+    this.wakeDue();
+  }
+
+  /** Stops time until the returned function is called. */
+  hold(): () => void {
+    this.holds++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.holds--;
+      this.schedule();
+    };
   }
 
   sleepUntil(time: number, signal?: AbortSignal): Promise<void> {
     return new Promise<void>((resolve) => {
       if (signal?.aborted) return resolve();
-      setImmediate(() => {
-        if (!signal?.aborted && Number.isFinite(time)) this.time = Math.max(this.time, time);
-        resolve();
-      });
+      if (time <= this.time) return resolve();
+      const sleeper = { time, resolve };
+      this.sleepers.push(sleeper);
+      signal?.addEventListener(
+        "abort",
+        () => {
+          this.sleepers = this.sleepers.filter((x) => x !== sleeper);
+          resolve();
+        },
+        { once: true },
+      );
+      this.schedule();
     });
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    // A macrotask later, so whatever is about to happen (a wake-up, a new hold) happens first.
+    setImmediate(() => {
+      this.scheduled = false;
+      if (this.holds > 0 || this.sleepers.length === 0) return;
+      this.time = Math.max(this.time, Math.min(...this.sleepers.map((x) => x.time)));
+      this.wakeDue();
+    });
+  }
+
+  private wakeDue(): void {
+    const due = this.sleepers.filter((x) => x.time <= this.time);
+    this.sleepers = this.sleepers.filter((x) => x.time > this.time);
+    for (const x of due) x.resolve();
   }
 }

@@ -55,6 +55,8 @@ export interface StageContext {
   notify(event: string): void;
   /** Marks a promise as outside work the virtual clock must wait for (a prompt, a child execution). */
   external<T>(promise: Promise<T>): Promise<T>;
+  /** Work the execution's `run()` must wait for before returning, even after the stage ends. */
+  keepAlive(promise: Promise<unknown>): void;
 }
 
 /** One stage type: how to start, poll and cancel it. Registered once in `core/src/stages/index.ts`. */

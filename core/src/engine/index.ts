@@ -9,6 +9,7 @@ export * from "./final-status.js";
 export * from "./handler.js";
 export * from "./merge.js";
 export * from "./node-services.js";
+export * from "./pipeline-triggers.js";
 export * from "./record.js";
 export * from "./reducers.js";
 export * from "./runner.js";

@@ -201,8 +201,7 @@ export class ExecutionRunner {
     });
     const ac = new AbortController();
     const races: Promise<unknown>[] = [woke];
-    const busy = this.inflight.size > 0 || this.external.size > 0;
-    if (Number.isFinite(nextAt) && !(clock.virtual && busy)) races.push(clock.sleepUntil(nextAt, ac.signal));
+    if (Number.isFinite(nextAt)) races.push(clock.sleepUntil(nextAt, ac.signal));
     await Promise.race(races);
     ac.abort();
     this.wakeUp = undefined;
@@ -391,6 +390,7 @@ export class ExecutionRunner {
       return;
     }
     const refId = s.refId;
+    const release = this.services.clock.hold?.();
     const p = out
       .then(
         (r) => this.onResult(s, r),
@@ -398,6 +398,7 @@ export class ExecutionRunner {
           this.onResult(s, { status: "TERMINAL", error: `${s.type} stage failed: ${String(error)}` }),
       )
       .finally(() => {
+        release?.();
         this.inflight.delete(refId);
         this.flush();
         this.wake();
@@ -646,8 +647,11 @@ export class ExecutionRunner {
       evaluateTree: (value, extra) => services.expressions.evaluateTree(value, this.scope(s, extra)),
       command: (command) => this.command(command),
       notify: (event) => this.notify(event, s),
+      keepAlive: (p) => this.track(p),
       external<T>(p: Promise<T>): Promise<T> {
+        const release = services.clock.hold?.();
         const tracked = p.finally(() => {
+          release?.();
           self.external.delete(tracked);
           self.wake();
         });

@@ -2,6 +2,7 @@ import { StageRegistry } from "../engine/handler.js";
 import { checkPreconditionsStage } from "./check-preconditions/check-preconditions-stage.js";
 import { evaluateVariablesStage } from "./evaluate-variables/evaluate-variables-stage.js";
 import { manualJudgmentStage } from "./manual-judgment/manual-judgment-stage.js";
+import { pipelineStage } from "./pipeline/pipeline-stage.js";
 import { runStage } from "./run/run-stage.js";
 import { serverGroupStages } from "./server-group-stages.js";
 import { waitStage } from "./wait/wait-stage.js";
@@ -16,6 +17,7 @@ export function defaultStageRegistry(): StageRegistry {
     evaluateVariablesStage,
     runStage,
     webhookStage,
+    pipelineStage,
     ...serverGroupStages,
   ]);
 }
