@@ -1,6 +1,13 @@
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { FileStateStore, foldJournal, resumeExecution, startExecution } from "@capstan/core";
+import {
+  type ExecutionRecord,
+  FileStateStore,
+  foldJournal,
+  pipelinesTriggeredBy,
+  resumeExecution,
+  startExecution,
+} from "@capstan/core";
 import { formatHuman } from "../format-diagnostics.js";
 import { type CliIo, UsageError } from "../io.js";
 import { driveExecution, observers, progressFor } from "../run/drive.js";
@@ -17,6 +24,7 @@ Runs a pipeline on this machine, journaled under DIR/executions/<id>/ (default .
   --state-dir DIR    where executions are kept (default .capstan, or $CAPSTAN_STATE_DIR)
   --json             print the final execution record as JSON (progress goes to stderr)
   --new              start a new execution even if one of this pipeline was left running by a crash
+  --no-triggers      do not start the pipelines whose pipeline trigger matches this execution's end
 Judgments not given with --judge are asked on the terminal, or wait for
 'capstan judge <execution> <stage> <input|stop>' from another terminal.
 Exit status: 0 when the execution SUCCEEDED, 1 otherwise, 2 on bad usage.
@@ -44,6 +52,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
       "state-dir": { type: "string" },
       json: { type: "boolean", default: false },
       new: { type: "boolean", default: false },
+      "no-triggers": { type: "boolean", default: false },
     },
   });
   if (positionals.length !== 1) throw new UsageError("give exactly one pipeline FILE.");
@@ -68,13 +77,29 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
         `waiting for judgment of '${req.stageName}': run 'capstan judge ${req.executionId} ${req.refId} <${[...req.inputs, "stop"].join("|")}>'\n`,
       ),
   });
-  const services = cliServices({
-    io,
-    store,
-    judgments,
-    observer: observers(observer),
-    pipelines: filePipelineResolver(io.cwd, file),
-  });
+  const pipelines = filePipelineResolver(io.cwd, file);
+  const services = cliServices({ io, store, judgments, observer: observers(observer), pipelines });
+  const say = values.json ? io.stderr : io.stdout;
+  /** Runs the pipelines this execution triggers (Orca's pipeline triggers), one after another. */
+  const triggerDownstream = async (record: ExecutionRecord): Promise<void> => {
+    if (values["no-triggers"]) return;
+    const candidates = pipelines
+      .all()
+      .flatMap((p) => (p.pipeline ? [{ pipeline: p.pipeline, file: p.file }] : []));
+    for (const next of pipelinesTriggeredBy(record, candidates)) {
+      say(`execution ${record.id} (${record.status}) triggers pipeline '${next.pipeline.name}'\n`);
+      const child = startExecution(services, {
+        pipeline: next.pipeline,
+        pipelineFile: next.file,
+        trigger: next.trigger,
+      });
+      if (!child.runner) {
+        for (const e of child.errors) io.stderr(`capstan run: '${next.pipeline.name}': ${e}\n`);
+        continue;
+      }
+      await driveExecution(child.runner, { io, store, json: false, live: undefined });
+    }
+  };
   try {
     // A running execution of this file whose process is gone was cut short by a crash: continue it.
     if (!values.new) {
@@ -95,7 +120,9 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
       for (const e of started.errors) io.stderr(`capstan run: ${e}\n`);
       return 1;
     }
-    return (await driveExecution(started.runner, { io, store, json: values.json, live })).code;
+    const { record, code } = await driveExecution(started.runner, { io, store, json: values.json, live });
+    await triggerDownstream(record);
+    return code;
   } finally {
     store.close();
   }
