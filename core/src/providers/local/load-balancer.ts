@@ -19,6 +19,8 @@ export interface BackendSource {
   /** In-flight bookkeeping, so a draining instance is stopped only once its requests are done. */
   requestStarted(instanceId: string): void;
   requestEnded(instanceId: string): void;
+  /** A connection to the instance was refused: take it out of rotation until its health check passes. */
+  connectFailed(instanceId: string): void;
 }
 
 // Methods safe to send twice (RFC 9110 idempotent methods).
@@ -146,6 +148,7 @@ export class ClusterLoadBalancer {
     upstream.on("error", (error: NodeJS.ErrnoException) => {
       end();
       const beforeAnswer = !res.headersSent;
+      if (error.code === "ECONNREFUSED") this.source.connectFailed(backend.instanceId);
       if (beforeAnswer && retries > 0 && (error.code === "ECONNREFUSED" || error.code === "ECONNRESET")) {
         this.stats.retried++;
         this.forward(req, res, body, retries - 1, backend.instanceId);

@@ -139,6 +139,14 @@ export class Supervisor {
       requestEnded: (id) => {
         this.rt(id).inflight--;
       },
+      connectFailed: (id) => {
+        // Passive health check: a refused connection means the process is gone or not listening.
+        const rt = this.rt(id);
+        rt.healthy = false;
+        rt.okStreak = 0;
+        rt.nextCheckAt = 0;
+        void this.tick();
+      },
     });
     this.balancers.set(cluster, lb);
     try {
