@@ -237,7 +237,7 @@ class Checker {
     if (spec.url && this.env.urlFunctionsEnabled === false) {
       this.report(
         "url-functions-disabled",
-        `#${spec.name} reads a URL, which this pipeline does not allow; enable URL functions for the pipeline or pass the data as a parameter.`,
+        `#${spec.name} reads a URL, which this pipeline does not allow; set expressions.allowUrls: true or pass the data as a parameter.`,
         nameSpan,
       );
     }

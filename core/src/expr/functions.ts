@@ -202,7 +202,7 @@ function fetchUrl(st: EvalState, urlValue: Value, fn: string): string {
   if (!urls?.enabled)
     throw new ExprError(
       "UrlFunctionsDisabled",
-      `#${fn} is disabled: this pipeline does not allow URL functions.`,
+      `#${fn} is disabled: this pipeline does not allow URL functions (expressions.allowUrls).`,
     );
   const url = text(urlValue, fn);
   const verdict = checkUrlAllowed(url, [], urls.policy);

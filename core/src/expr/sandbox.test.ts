@@ -199,6 +199,11 @@ describe("checkUrlAllowed", () => {
       "The host 'a.example.com' is not in the allow-list.",
     );
     expect(reason("http://x.example.org/", [], { allowedHosts: ["*.example.org"] })).toBe("allowed");
+    const prefixes = { allowedUrlPrefixes: ["https://Config.example.com/team-a"] };
+    expect(reason("https://config.example.com/team-a/app.json", [], prefixes)).toBe("allowed");
+    expect(reason("https://config.example.com/team-b/app.json", [], prefixes)).toBe(
+      "https://config.example.com/team-b/app.json does not start with an allowed prefix (https://Config.example.com/team-a).",
+    );
   });
 
   it("refuses every non-public address after resolution", () => {

@@ -10,6 +10,8 @@ export interface UrlPolicy {
   allowedSchemes?: readonly string[];
   /** When set, the host must equal one of these or, for "*.example.com", end with ".example.com". */
   allowedHosts?: readonly string[];
+  /** When set, the URL must start with one of these prefixes (compared with the normalised URL). */
+  allowedUrlPrefixes?: readonly string[];
   /** Host suffixes refused; default local, localdomain, internal, localhost, spinnaker. */
   excludedDomains?: readonly string[];
 }
@@ -56,12 +58,30 @@ export function checkUrlAllowed(
   }
   if (policy.allowedHosts && !policy.allowedHosts.some((pattern) => hostMatches(host, pattern.toLowerCase())))
     return { allowed: false, reason: `The host '${host}' is not in the allow-list.` };
+  if (
+    policy.allowedUrlPrefixes &&
+    !policy.allowedUrlPrefixes.some((prefix) => parsed.href.startsWith(normalisePrefix(prefix)))
+  )
+    return {
+      allowed: false,
+      reason: `${parsed.href} does not start with an allowed prefix (${policy.allowedUrlPrefixes.join(", ")}).`,
+    };
   for (const address of resolvedAddresses) {
     const why = forbiddenAddress(address);
     if (why)
       return { allowed: false, reason: `'${host}' resolves to ${address}, ${why}; it is not allowed.` };
   }
   return { allowed: true, url: parsed };
+}
+
+function normalisePrefix(prefix: string): string {
+  try {
+    // "https://Config.Example.com" and "https://config.example.com/" name the same prefix.
+    const url = new URL(prefix);
+    return prefix.endsWith("/") || url.pathname !== "/" ? url.href : url.href.slice(0, -1);
+  } catch {
+    return prefix;
+  }
 }
 
 function hostMatches(host: string, pattern: string): boolean {
