@@ -1,5 +1,6 @@
 import * as os from "node:os";
 import {
+  createNotifier,
   defaultStageRegistry,
   type EngineServices,
   type ExecutionObserver,
@@ -38,7 +39,13 @@ export function cliServices(options: {
     http: fetchHttpClient,
     judgments: options.judgments,
     pipelines: options.pipelines,
-    notifier: options.notifier,
+    notifier:
+      options.notifier ??
+      createNotifier({
+        http: fetchHttpClient,
+        clock: systemClock,
+        allowLoopbackUrls: io.env.CAPSTAN_ALLOW_LOOPBACK_URLS === "1",
+      }),
     observer: options.observer,
     workingDirectory: io.cwd,
     env,
