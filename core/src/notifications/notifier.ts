@@ -30,9 +30,8 @@ export function defaultMessage(event: string, execution: ExecutionRecord, stage?
     case "pipeline.failed":
       return `Failed ${p}: ${execution.status}`;
     case "judgment.awaiting": {
-      const inputs = Array.isArray(stage?.context.inputs)
-        ? ` (${(stage?.context.inputs as unknown[]).join(" | ")})`
-        : "";
+      const list = stage?.context.inputs;
+      const inputs = Array.isArray(list) ? ` (${list.join(" | ")})` : "";
       const instructions =
         typeof stage?.context.instructions === "string" ? `: ${stage.context.instructions}` : "";
       return `Manual judgment '${stage?.name}' of ${p} awaits a decision${inputs}${instructions}`;
