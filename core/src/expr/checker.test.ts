@@ -201,6 +201,29 @@ describe("checkExpression", () => {
     ]);
   });
 
+  it("compiles literal regular expressions and reports refused ones", () => {
+    expect(
+      check("'aa' matches '(a)\\1' or 'x'.split('[').size() > 1 or 'y'.matches('(a+)+$')").diagnostics,
+    ).toEqual([
+      {
+        code: "regex-not-supported",
+        severity: "error",
+        message:
+          "Backreferences are not supported in regular expressions (matching is guaranteed to run in linear time).",
+        span: { start: 13, end: 20 },
+      },
+      {
+        code: "invalid-regex",
+        severity: "error",
+        message: "Invalid regular expression '[': unclosed character class.",
+        span: { start: 34, end: 37 },
+      },
+    ]);
+    expect(check("a = 1").diagnostics.map((d) => d.message)).toEqual([
+      "Unexpected '='; expected an operator or the end of the expression. To compare, write '=='.",
+    ]);
+  });
+
   it("keeps parse diagnostics and checks the partial tree", () => {
     expect(check("#judgment('judge') == 'rollbak' and (").diagnostics.map((d) => d.code)).toEqual([
       "expected-expression",

@@ -10,7 +10,9 @@ import {
 import { type ExprDiagnostic, exprDiagnostic, shiftDiagnostic } from "./diagnostic.js";
 import { closestMatch, didYouMean } from "./did-you-mean.js";
 import { parseExpression } from "./parser.js";
+import { compileRegex } from "./regex.js";
 import { scanTemplate } from "./template.js";
+import { ExprError } from "./values.js";
 
 /** A stage as the checker needs to see it; the validator builds these from the pipeline model. */
 export interface CheckStage {
@@ -88,6 +90,7 @@ export function checkAst(ast: ExprNode, env: CheckEnvironment): CheckResult {
 }
 
 const JUDGMENT_FUNCTIONS = new Set(["judgment", "judgement"]);
+const REGEX_METHODS = new Set(["matches", "replaceAll", "split"]);
 const PARAMETER_ROOTS = ["parameters", "trigger.parameters", "execution.trigger.parameters"];
 
 /** The text inside a string literal's quotes. */
@@ -151,12 +154,13 @@ class Checker {
       case "method":
         this.checkMethod(node.name, node.nameSpan, node.args.length, node.span);
         this.checkJudgmentEquals(node);
+        if (REGEX_METHODS.has(node.name)) this.checkRegex(node.args[0]);
         break;
       case "binary":
         if (node.operator === "==" || node.operator === "!=") {
           this.checkJudgmentComparison(node.left, node.right, false);
           this.checkJudgmentComparison(node.right, node.left, false);
-        }
+        } else if (node.operator === "matches") this.checkRegex(node.right);
         break;
       case "property":
       case "index":
@@ -207,6 +211,18 @@ class Checker {
     this.diagnostics.push(
       exprDiagnostic(code, message, span, severity, replacement === undefined ? undefined : { replacement }),
     );
+  }
+
+  /** A literal pattern is compiled now, so refused or broken regexes show up before the run. */
+  private checkRegex(pattern: ExprNode | undefined): void {
+    if (!isString(pattern)) return;
+    try {
+      compileRegex(pattern.value);
+    } catch (e) {
+      if (!(e instanceof ExprError)) throw e;
+      const code = e.exceptionType === "RegexSyntaxError" ? "invalid-regex" : "regex-not-supported";
+      this.report(code, e.message, pattern.span);
+    }
   }
 
   private checkFunction(node: FunctionNode): void {

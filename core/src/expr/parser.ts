@@ -93,9 +93,11 @@ class Parser {
     while (this.peek().kind !== "eof" && !this.tooDeep) {
       const t = this.peek();
       if (!reported) {
+        const hint =
+          t.text === "=" ? " To compare, write '=='." : t.text === "^" ? " There is no power operator." : "";
         this.report(
           "unexpected-token",
-          `Unexpected ${describe(t)}; expected an operator or the end of the expression.`,
+          `Unexpected ${describe(t)}; expected an operator or the end of the expression.${hint}`,
           t.span,
         );
         reported = true;
