@@ -101,6 +101,8 @@ class Parser {
           t.span,
         );
         reported = true;
+        this.pos++; // the stray token itself, so it is not reported twice
+        continue;
       }
       if (CLOSERS.has(t.text) && t.kind === "punct") this.pos++;
       else this.parseExpression();
