@@ -3,8 +3,9 @@
 //   dist/server.js     the language server (@capstan/language-server's bin), run by the client over IPC
 //   dist/cli.mjs       the capstan CLI, for the commands when the workspace has none installed
 //   dist/webview.js/.css  the graph view's script and style
-// Workspace packages are bundled from their TypeScript sources (a stale dist/ of another package cannot
-// leak in); type checking is `npm run build` (tsc -b), which the package step runs first.
+// It bundles the other workspace packages' built output (their dist/, as Node would load them, so
+// ESM/CommonJS interop is Node's): run `npm run build` (tsc -b) first; the package step does.
+// (Bundling their .ts sources instead breaks `import x from "cjs-package"` defaults in esbuild.)
 // Usage: node scripts/build.mjs [--production]
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -24,6 +25,12 @@ function need(file, hint) {
   }
 }
 
+for (const pkg of ["core", "cli", "language-server"]) {
+  need(
+    path.join(repo, pkg, "dist", pkg === "cli" ? "main.js" : "index.js"),
+    "run `npm run build` at the repository root first",
+  );
+}
 fs.mkdirSync(dist, { recursive: true });
 for (const stale of ["server.js", "server.mjs"]) fs.rmSync(path.join(dist, stale), { force: true });
 
@@ -38,27 +45,7 @@ const esmRequire = {
     js: 'import { createRequire as __capstanCreateRequire } from "node:module"; const require = __capstanCreateRequire(import.meta.url);',
   },
 };
-// `@capstan/<pkg>` and `<pkg>/dist/x.js` (as the bins import) resolve to `<pkg>/src/x.ts`.
-const workspaceSources = {
-  name: "workspace-sources",
-  setup(build) {
-    const packages = ["core", "cli", "language-server", "action"];
-    build.onResolve({ filter: /^@capstan\/[a-z-]+$/ }, (args) => {
-      const pkg = args.path.slice("@capstan/".length);
-      const file = path.join(repo, pkg, "src", "index.ts");
-      return packages.includes(pkg) && fs.existsSync(file) ? { path: file } : undefined;
-    });
-    build.onResolve({ filter: /\/dist\/.*\.js$/ }, (args) => {
-      const target = path.resolve(args.resolveDir, args.path);
-      const rel = path.relative(repo, target).split(path.sep);
-      if (!packages.includes(rel[0]) || rel[1] !== "dist") return undefined;
-      const source = path.join(repo, rel[0], "src", ...rel.slice(2)).replace(/\.js$/, ".ts");
-      return fs.existsSync(source) ? { path: source } : undefined;
-    });
-  },
-};
 const common = {
-  plugins: [workspaceSources],
   bundle: true,
   platform: "node",
   target: "node20",

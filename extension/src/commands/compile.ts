@@ -49,14 +49,14 @@ export async function compileWorkflows(
     return { ok: false, reason: "unsupported", cli: cli.path, result, workflows };
   }
   if (result.code !== 0) {
-    void vscode.window
-      .showErrorMessage(
-        `Capstan: compile failed (exit ${result.code}); see the Capstan output.`,
-        "Show Output",
-      )
-      .then((c) => {
-        if (c) output.show();
-      });
+    // Exit 1 means some pipelines have errors: the CLI still writes the workflows of the valid ones.
+    const message =
+      result.code === 1 && workflows.length > 0
+        ? `Capstan: some pipelines have errors and were not compiled; ${workflows.length} workflow file(s) in .github/workflows/. See the Capstan output.`
+        : `Capstan: compile failed (exit ${result.code}); see the Capstan output.`;
+    void vscode.window.showErrorMessage(message, "Show Output").then((c) => {
+      if (c) output.show();
+    });
     return { ok: false, reason: "failed", cli: cli.path, result, workflows };
   }
   void vscode.window.showInformationMessage(
