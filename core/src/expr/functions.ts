@@ -189,7 +189,16 @@ function readJson(st: EvalState, body: string): Value {
 function readYaml(st: EvalState, body: string): Value {
   try {
     // Aliases are capped so a small document cannot expand into a huge one.
-    return parsed(st, parseYamlText(body, { maxAliasCount: 100, schema: "core", uniqueKeys: true }));
+    return parsed(
+      st,
+      parseYamlText(body, {
+        maxAliasCount: 100,
+        schema: "core",
+        uniqueKeys: true,
+        // Errors still throw; warnings must not reach the process (core never writes to the terminal).
+        logLevel: "error",
+      }),
+    );
   } catch (e) {
     if (e instanceof ExprError) throw e;
     throw new ExprError("YamlParseException", `The text is not valid YAML: ${(e as Error).message}`);

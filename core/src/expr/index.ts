@@ -25,7 +25,7 @@ export type {
   UnaryNode,
   VariableNode,
 } from "./ast.js";
-export { childrenOf } from "./ast.js";
+export { childrenOf, forEachChild } from "./ast.js";
 export type { FunctionSpec, MethodSpec, Receiver } from "./catalog.js";
 export { allowedMethodsText, FUNCTIONS, METHODS } from "./catalog.js";
 export type {

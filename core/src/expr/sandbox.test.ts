@@ -38,6 +38,23 @@ describe("sandbox", () => {
     expect(getterCalls).toBe(0);
   });
 
+  it("survives proxies whose traps throw", () => {
+    const hostile = new Proxy(
+      {},
+      {
+        getPrototypeOf() {
+          throw new Error("trap");
+        },
+        ownKeys() {
+          throw new Error("trap");
+        },
+      },
+    );
+    const ctx = createEvaluationContext({ root: { ok: 1, hostile } });
+    expect(evaluateExpression("hostile", ctx)).toEqual({ ok: true, value: null, pendingUrls: [] });
+    expect(evaluateTree({ a: "${ ok }", hostile }, ctx).summary[""][0].exceptionType).toBe("InternalError");
+  });
+
   it("reads stage views without invoking their getters", () => {
     let calls = 0;
     const stage = {

@@ -188,7 +188,18 @@ export function evaluateTree(tree: unknown, ctx: EvaluationContext): TemplateRes
       seen.delete(v);
     }
   };
-  const value = walk(tree) as PlainData;
+  let value: PlainData;
+  try {
+    value = walk(tree) as PlainData;
+  } catch (e) {
+    // Only exotic input (a proxy whose traps throw) gets here; the tree is returned as given.
+    addEntry(summary, "", {
+      description: `The value could not be walked: ${e instanceof Error ? e.message : String(e)}`,
+      exceptionType: "InternalError",
+      level: "ERROR",
+    });
+    value = tree as PlainData;
+  }
   return { value, summary, pendingUrls: [...pending] };
 }
 

@@ -70,6 +70,15 @@ export function toValue(
   };
   const walk = (v: unknown, depth: number): Value => {
     if (++nodes > limits.maxNodes) return over("large");
+    try {
+      return copy(v, depth);
+    } catch (e) {
+      // A proxy or exotic object whose traps throw is treated like any other host object.
+      if (e instanceof ExprError) throw e;
+      return null;
+    }
+  };
+  const copy = (v: unknown, depth: number): Value => {
     switch (typeof v) {
       case "string":
       case "boolean":
