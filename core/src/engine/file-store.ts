@@ -67,9 +67,9 @@ export class FileStateStore implements StateStore {
   append(executionId: string, events: readonly JournalEvent[]): void {
     if (events.length === 0) return;
     const fd = this.journalFd(executionId);
-    let text = "";
-    for (const e of events) text += `${JSON.stringify(e)}\n`;
-    fs.writeSync(fd, text);
+    const lines = new Array<string>(events.length);
+    for (let i = 0; i < events.length; i++) lines[i] = JSON.stringify(events[i]);
+    fs.writeSync(fd, `${lines.join("\n")}\n`);
     if (this.options.fsync !== false) fs.fsyncSync(fd);
   }
 

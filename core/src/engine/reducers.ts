@@ -14,8 +14,16 @@ function mergeSummary(stage: StageRecord, summary: ExpressionSummary | undefined
   for (const [expr, entries] of Object.entries(summary)) target[expr] = [...(target[expr] ?? []), ...entries];
 }
 
+/** refId index per stages array, so folding a journal stays linear in big pipelines. */
+const indexes = new WeakMap<StageRecord[], Map<string, StageRecord>>();
+
 function stageOf(record: ExecutionRecord, refId: string): StageRecord | undefined {
-  return record.stages.find((s) => s.refId === refId);
+  let index = indexes.get(record.stages);
+  if (!index) {
+    index = new Map(record.stages.map((s) => [s.refId, s]));
+    indexes.set(record.stages, index);
+  }
+  return index.get(refId);
 }
 
 function newStage(executionId: string, stage: Stage): StageRecord {

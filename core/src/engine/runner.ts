@@ -9,6 +9,7 @@ import type { ExecutionRecord, ExpressionSummary, StageRecord } from "./record.j
 import { applyEvent, emptyRecord } from "./reducers.js";
 import { buildRoot } from "./scope.js";
 import type { EngineServices } from "./services.js";
+import { RunnerStageContext } from "./stage-context.js";
 import { type ExecutionStatus, failureStatus, isComplete } from "./status.js";
 import { EMPTY_WINDOW_ERROR, isInWindow, nextWindowOpening } from "./windows.js";
 
@@ -47,7 +48,7 @@ export class ExecutionRunner {
   private readonly inflight = new Map<string, Promise<void>>();
   private readonly aborts = new Map<string, AbortController>();
   /** Promises the virtual clock must wait for (judgment prompts, child executions ...). */
-  private readonly external = new Set<Promise<unknown>>();
+  private readonly externalWork = new Set<Promise<unknown>>();
   /** Cleanups and notifications that must finish before `run` returns. */
   private readonly background = new Set<Promise<unknown>>();
   private buffer: JournalEvent[] = [];
@@ -623,43 +624,50 @@ export class ExecutionRunner {
   }
 
   private stageContext(s: StageRecord, cancelSignal?: AbortSignal): StageContext {
-    const ac = this.aborts.get(s.refId) ?? new AbortController();
-    if (!cancelSignal) this.aborts.set(s.refId, ac);
-    const services = this.services;
-    const self = this;
-    return {
-      execution: this.record,
-      stage: s,
-      model: this.models.get(s.refId)!,
-      pipeline: this.pipeline,
-      services,
-      signal: cancelSignal ?? ac.signal,
-      now: () => services.clock.now(),
-      wake() {
-        self.nextPollAt.set(s.refId, 0);
-        self.wake();
-      },
-      log(text) {
-        services.store.appendLog(self.record.id, s.refId, text);
-        services.observer?.onLog?.(s.refId, text);
-      },
-      evaluateCondition: (text, extra) => services.expressions.evaluateCondition(text, this.scope(s, extra)),
-      evaluateTree: (value, extra) => services.expressions.evaluateTree(value, this.scope(s, extra)),
-      command: (command) => this.command(command),
-      notify: (event) => this.notify(event, s),
-      keepAlive: (p) => this.track(p),
-      external<T>(p: Promise<T>): Promise<T> {
-        const release = services.clock.hold?.();
-        const tracked = p.finally(() => {
-          release?.();
-          self.external.delete(tracked);
-          self.wake();
-        });
-        tracked.catch(() => undefined);
-        self.external.add(tracked);
-        return p;
-      },
-    };
+    return new RunnerStageContext(this, s, this.models.get(s.refId)!, cancelSignal);
+  }
+
+  // ---- StageContextHost (for RunnerStageContext) ---------------------------------------------
+
+  /** @internal The stage's abort signal, made on first use (controllers are costly). */
+  signalFor(refId: string): AbortSignal {
+    const ac = this.aborts.get(refId) ?? new AbortController();
+    this.aborts.set(refId, ac);
+    return ac.signal;
+  }
+
+  /** @internal Polls the stage now. */
+  wakeStage(refId: string): void {
+    this.nextPollAt.set(refId, 0);
+    this.wake();
+  }
+
+  /** @internal */
+  scopeFor(s: StageRecord, extra?: Record<string, unknown>): ExpressionScope {
+    return this.scope(s, extra);
+  }
+
+  /** @internal */
+  notifyStage(event: string, s: StageRecord): void {
+    this.notify(event, s);
+  }
+
+  /** @internal Work `run()` waits for before returning. */
+  keepAlive(p: Promise<unknown>): void {
+    this.track(p);
+  }
+
+  /** @internal Outside work (a prompt): a virtual clock stands still until it settles. */
+  external<T>(p: Promise<T>): Promise<T> {
+    const release = this.services.clock.hold?.();
+    const tracked = p.finally(() => {
+      release?.();
+      this.externalWork.delete(tracked);
+      this.wake();
+    });
+    tracked.catch(() => undefined);
+    this.externalWork.add(tracked);
+    return p;
   }
 
   private notify(event: string, s?: StageRecord): void {
