@@ -7,8 +7,10 @@ import {
   complete,
   definition,
   documentSymbols,
+  foldingRanges,
   generatedWorkflowName,
   hover,
+  inlayHints,
   type LanguageContext,
   type PipelineAnalysis,
   prepareRename,
@@ -100,6 +102,8 @@ export function startServer(connection: Connection): void {
         renameProvider: { prepareProvider: true },
         documentSymbolProvider: true,
         codeActionProvider: { codeActionKinds: ["quickfix"] },
+        foldingRangeProvider: true,
+        inlayHintProvider: true,
       },
       serverInfo: { name: "capstan-language-server", version: "0.1.0" },
     };
@@ -163,6 +167,13 @@ export function startServer(connection: Connection): void {
       token,
       (a) => codeActions(a, params.range, contextOf(params.textDocument.uri)) as lsp.CodeAction[],
     ),
+  );
+
+  connection.onFoldingRanges((params, token) =>
+    withDocument(params.textDocument.uri, token, (a) => foldingRanges(a)),
+  );
+  connection.languages.inlayHint.on((params, token) =>
+    withDocument(params.textDocument.uri, token, (a) => inlayHints(a, params.range) as lsp.InlayHint[]),
   );
 
   documents.listen(connection);

@@ -4,6 +4,7 @@ export * from "./complete.js";
 export * from "./cron-words.js";
 export * from "./diagnostics.js";
 export * from "./document-symbols.js";
+export * from "./folding-and-hints.js";
 export * from "./hover.js";
 export * from "./navigation.js";
 export * from "./stage-regions.js";
