@@ -153,6 +153,9 @@ describe("checkExpression", () => {
     // Inside a selection, bare names are properties of the element, not root parameters.
     expect(check("items.?[parameters.x == 1]").diagnostics).toEqual([]);
     expect(check("#root.parameters.nope").diagnostics.map((d) => d.code)).toEqual(["unknown-parameter"]);
+    expect(check("items.?[#root.parameters.nope == name]").diagnostics.map((d) => d.code)).toEqual([
+      "unknown-parameter",
+    ]);
   });
 
   it("reports unknown functions, arity, methods off the allow-list and Java escapes", () => {

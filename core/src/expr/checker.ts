@@ -164,7 +164,7 @@ class Checker {
         break;
       case "property":
       case "index":
-        if (!inElement) this.checkRootAccess(node);
+        this.checkRootAccess(node, inElement);
         break;
       case "typeReference":
         this.report(
@@ -437,8 +437,8 @@ class Checker {
   }
 
   /** `parameters.x`, `parameters['x']`, `trigger.parameters.x`, `secrets.X` against the declarations. */
-  private checkRootAccess(node: ExprNode & { kind: "property" | "index" }): void {
-    const base = staticPath(node.object);
+  private checkRootAccess(node: ExprNode & { kind: "property" | "index" }, inElement: boolean): void {
+    const base = staticPath(node.object, inElement);
     if (base === undefined) return;
     let name: string;
     let span: Span;
@@ -484,14 +484,18 @@ class Checker {
   }
 }
 
-/** The dotted path of a static access chain from the root (`#root.trigger['parameters']` is "trigger.parameters"). */
-function staticPath(node: ExprNode): string | undefined {
-  if (node.kind === "identifier") return node.name;
+/**
+ * The dotted path of a static access chain from the root (`#root.trigger['parameters']` is
+ * "trigger.parameters"). Inside a selection or projection a bare name is a property of the
+ * element, so only chains starting at `#root` count there.
+ */
+function staticPath(node: ExprNode, inElement: boolean): string | undefined {
+  if (node.kind === "identifier") return inElement ? undefined : node.name;
   if (node.kind === "property" || node.kind === "index") {
     const key = node.kind === "property" ? node.name : isString(node.index) ? node.index.value : undefined;
     if (key === undefined) return undefined;
     if (node.object.kind === "variable" && node.object.name === "root") return key;
-    const base = staticPath(node.object);
+    const base = staticPath(node.object, inElement);
     return base === undefined ? undefined : `${base}.${key}`;
   }
   return undefined;
