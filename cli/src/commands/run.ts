@@ -6,10 +6,12 @@ import {
   foldJournal,
   pipelinesTriggeredBy,
   resumeExecution,
+  SUPERSEDED_REASON,
   startExecution,
 } from "@capstan/core";
 import { formatHuman } from "../format-diagnostics.js";
 import { type CliIo, UsageError } from "../io.js";
+import { waitForTurn } from "../run/concurrency.js";
 import { driveExecution, observers, progressFor } from "../run/drive.js";
 import { cliJudgmentGateway } from "../run/judgment-gateway.js";
 import { filePipelineResolver, readPipelineFile } from "../run/pipelines.js";
@@ -100,7 +102,16 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
       await driveExecution(child.runner, { io, store, json: false, live: undefined });
     }
   };
+  const turn = await waitForTurn(store.stateDir, loaded.pipeline, (why) => say(`${why}\n`));
   try {
+    if (turn.outcome === "superseded") {
+      // Orca cancels the older queued executions when a newer one is queued behind them.
+      const started = startExecution(services, { pipeline: loaded.pipeline, pipelineFile: file, parameters });
+      if (!started.runner) return 1;
+      started.runner.command({ type: "cancel", user: "capstan", reason: SUPERSEDED_REASON });
+      say(`${SUPERSEDED_REASON}\n`);
+      return (await driveExecution(started.runner, { io, store, json: values.json, live: undefined })).code;
+    }
     // A running execution of this file whose process is gone was cut short by a crash: continue it.
     if (!values.new) {
       for (const id of store.list().reverse()) {
@@ -124,6 +135,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
     await triggerDownstream(record);
     return code;
   } finally {
+    turn.release();
     store.close();
   }
 }

@@ -1,5 +1,6 @@
 export * from "./clock.js";
 export * from "./commands.js";
+export * from "./concurrency.js";
 export * from "./engine.js";
 export * from "./event-id.js";
 export * from "./events.js";
