@@ -718,6 +718,20 @@ export function regexReplaceAll(
   maxLength: number,
 ): string {
   const parts = parseReplacement(replacement, re.groups);
+  const literal = machineOf(re).literal;
+  if (literal !== undefined && parts.every((p) => typeof p === "string")) {
+    // Plain text replaced by plain text: size the result first, then let the engine do it.
+    const text = parts.join("");
+    let count = literal === "" ? input.length + 1 : 0;
+    if (literal !== "")
+      for (let at = input.indexOf(literal); at >= 0; at = input.indexOf(literal, at + literal.length))
+        count++;
+    budget.remaining -= 1 + (input.length >> 4);
+    if (budget.remaining < 0) throw overBudget();
+    if (input.length + count * (text.length - literal.length) > maxLength)
+      throw new ExprError("LimitExceeded", `replaceAll would build a string over ${maxLength} characters.`);
+    return input.replaceAll(literal, () => text);
+  }
   const pieces: string[] = [];
   let size = 0;
   let last = 0;
