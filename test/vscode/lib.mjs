@@ -26,7 +26,8 @@ export function must(command, args, options = {}) {
 export async function buildAll() {
   // tsc -b is incremental: near-instant when the repository is already built.
   must(process.execPath, [path.join(repo, "node_modules", "typescript", "bin", "tsc"), "-b"], { cwd: repo });
-  must(process.execPath, [path.join(extensionDir, "scripts", "build.mjs")]);
+  // The package step bundles dist/ (what the linked extension runs) and writes the .vsix we install.
+  must(process.execPath, [path.join(extensionDir, "scripts", "package.mjs")], { cwd: extensionDir });
   const esbuild = await import("esbuild");
   await esbuild.build({
     entryPoints: [path.join(here, "suite", "index.ts")],
@@ -38,6 +39,30 @@ export async function buildAll() {
     external: ["vscode"],
     logLevel: "warning",
   });
+}
+
+/** The .vsix the package step wrote. */
+export function vsixPath() {
+  const pkg = JSON.parse(fs.readFileSync(path.join(extensionDir, "package.json"), "utf8"));
+  return path.join(extensionDir, `${pkg.name}-${pkg.version}.vsix`);
+}
+
+/** Installs the .vsix into a fresh extensions folder with code-server's CLI; returns the listed ids. */
+export function installVsix(runDir) {
+  const ext = path.join(runDir, "vsix-ext");
+  const xdg = path.join(runDir, "xdg-vsix");
+  const bin = path.join(cache, "cs", "node_modules", ".bin", "code-server");
+  const env = {
+    ...process.env,
+    XDG_CONFIG_HOME: `${xdg}/config`,
+    XDG_DATA_HOME: `${xdg}/data`,
+    XDG_CACHE_HOME: `${xdg}/cache`,
+  };
+  const common = ["--extensions-dir", ext, "--user-data-dir", path.join(runDir, "vsix-ud")];
+  const install = spawnSync(bin, [...common, "--install-extension", vsixPath()], { env, encoding: "utf8" });
+  if (install.status !== 0) throw new Error(`install failed: ${install.stdout}${install.stderr}`);
+  const list = spawnSync(bin, [...common, "--list-extensions", "--show-versions"], { env, encoding: "utf8" });
+  return list.stdout.split("\n").filter(Boolean);
 }
 
 /** A fresh workspace: the examples and the fixtures as `.capstan/pipelines/*.yml`, other fixtures in `fixtures/`. */

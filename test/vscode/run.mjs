@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // Real-editor tests: code-server 4.100.3 (VS Code 1.100.3) driven by headless chromium.
+//   0. the packaged .vsix installs with code-server --install-extension;
 //   1. in-host suite (suite/index.ts) loaded as extensionTestsPath: the detailed checks via the vscode API;
 //   2. page-level checks (ui.mjs) with the built extension linked into a fresh extensions folder:
 //      what a person sees, plus screenshots in test-results/vscode/.
@@ -14,6 +15,7 @@ import {
   cache,
   extensionDir,
   here,
+  installVsix,
   launchBrowser,
   makeWorkspace,
   repo,
@@ -108,6 +110,27 @@ async function ui() {
   }
 }
 
+function vsix() {
+  const runDir = fs.mkdtempSync(path.join(runsDir, `vsix-${stamp}-`));
+  try {
+    const pkg = JSON.parse(fs.readFileSync(path.join(extensionDir, "package.json"), "utf8"));
+    const listed = installVsix(runDir);
+    const ok = listed.includes(`${pkg.publisher}.${pkg.name}@${pkg.version}`);
+    record(
+      "package: the .vsix installs into VS Code (code-server)",
+      ok,
+      ok ? undefined : `listed: ${listed.join(", ")}`,
+    );
+  } catch (error) {
+    record(
+      "package: the .vsix installs into VS Code (code-server)",
+      false,
+      error instanceof Error ? error.message : error,
+    );
+  }
+}
+
+if (!only) vsix();
 if (!only || only === "inhost") await inHost();
 if (!only || only === "ui") await ui();
 
