@@ -59,6 +59,39 @@ describe("zero downtime through the local load balancer", () => {
     ]);
   }, 240_000);
 
+  it("red/black deploy of a crashing version rolls back: TERMINAL, blue keeps serving, no failed request", async () => {
+    repo = makeRepo();
+    const first = await capstan(repo, ["run", "examples/redblack.yml", "--param", "image=blue"]);
+    expect(first.code, first.stdout + first.stderr).toBe(0);
+    const load = startLoad(await lbOf(repo), { workers: 8, path: "/?delay=20", maxMs: 90_000 }) as Load;
+    const deploy = await capstan(repo, [
+      "run",
+      "examples/redblack.yml",
+      "--param",
+      "image=broken",
+      "--param",
+      "broken=true",
+      "--json",
+    ]);
+    const result = await load.stop();
+    expect(deploy.code).toBe(1);
+    const record = JSON.parse(deploy.stdout) as {
+      status: string;
+      stages: { status: string; error?: string }[];
+    };
+    expect(record.status).toBe("TERMINAL");
+    expect(record.stages[0].error).toMatch(
+      /^instance myapp-prod-v001-i\d of myapp-prod-v001 keeps exiting .*\(rolled back\)$/,
+    );
+    expect(result.failures).toEqual([]);
+    expect(new Set(result.samples.map((s) => s.image))).toEqual(new Set(["blue"]));
+    const s = await status(repo);
+    expect(s.clusters[0].serverGroups.map((g) => [g.name, g.image, g.disabled, g.takingTraffic])).toEqual([
+      ["myapp-prod-v000", "blue", false, 4],
+      ["myapp-prod-v001", "broken", true, 0],
+    ]);
+  }, 240_000);
+
   it("rolling blue/green (continue): no failed request; 1.11 alone, then both, then 1.12 alone", async () => {
     repo = makeRepo();
     const first = await capstan(repo, ["run", "examples/deploy.yml"]);
