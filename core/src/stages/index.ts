@@ -1,4 +1,7 @@
 import { StageRegistry } from "../engine/handler.js";
+
+export { checkStageHandlers } from "./checks.js";
+
 import { checkPreconditionsStage } from "./check-preconditions/check-preconditions-stage.js";
 import { evaluateVariablesStage } from "./evaluate-variables/evaluate-variables-stage.js";
 import { manualJudgmentStage } from "./manual-judgment/manual-judgment-stage.js";

@@ -1,5 +1,6 @@
 import type { StageContext, StageHandler, TaskResult } from "../../engine/handler.js";
 import type { ExpressionSummary } from "../../engine/record.js";
+import { stageProblem } from "../checks.js";
 
 interface PreconditionOutcome {
   type: string;
@@ -106,4 +107,61 @@ export const checkPreconditionsStage: StageHandler = {
   pure: true,
   deferredFields: ["preconditions"],
   start: run,
+  check(stage) {
+    const list = stage.config.preconditions;
+    if (!Array.isArray(list) || list.length === 0)
+      return [
+        stageProblem(
+          stage,
+          "type",
+          "preconditions-missing",
+          "A checkPreconditions stage needs 'preconditions'.",
+        ),
+      ];
+    const out = [];
+    for (const p of list as Record<string, unknown>[]) {
+      const type = p?.type;
+      if (type === "expression" && typeof p.expression !== "string")
+        out.push(
+          stageProblem(
+            stage,
+            "preconditions",
+            "precondition-expression-missing",
+            "An expression precondition needs 'expression'.",
+          ),
+        );
+      else if (
+        type === "stageStatus" &&
+        (typeof p.stageName !== "string" || typeof p.stageStatus !== "string")
+      )
+        out.push(
+          stageProblem(
+            stage,
+            "preconditions",
+            "precondition-stage-status-fields",
+            "A stageStatus precondition needs 'stageName' and 'stageStatus'.",
+          ),
+        );
+      else if (type === "clusterSize")
+        out.push(
+          stageProblem(
+            stage,
+            "preconditions",
+            "precondition-needs-provider",
+            "clusterSize preconditions need a provider; until then the stage fails when it runs.",
+            "warning",
+          ),
+        );
+      else if (!["expression", "stageStatus", "clusterSize"].includes(String(type)))
+        out.push(
+          stageProblem(
+            stage,
+            "preconditions",
+            "precondition-type-unknown",
+            `Unknown precondition type '${String(type)}'; use expression, stageStatus or clusterSize.`,
+          ),
+        );
+    }
+    return out;
+  },
 };

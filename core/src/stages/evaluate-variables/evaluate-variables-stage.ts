@@ -1,5 +1,6 @@
 import type { StageContext, StageHandler, TaskResult } from "../../engine/handler.js";
 import type { ExpressionSummary } from "../../engine/record.js";
+import { stageProblem } from "../checks.js";
 
 function run(ctx: StageContext): TaskResult {
   const raw = ctx.stage.context.variables;
@@ -27,4 +28,35 @@ export const evaluateVariablesStage: StageHandler = {
   pure: true,
   deferredFields: ["variables"],
   start: run,
+  check(stage) {
+    const list = stage.config.variables;
+    if (!Array.isArray(list) || list.length === 0)
+      return [
+        stageProblem(
+          stage,
+          "type",
+          "variables-missing",
+          "An evaluateVariables stage needs 'variables': a list of {key, value}.",
+        ),
+      ];
+    const seen = new Set<string>();
+    const out = [];
+    for (const v of list as { key?: unknown }[]) {
+      const key = typeof v?.key === "string" ? v.key : "";
+      if (!key)
+        out.push(stageProblem(stage, "variables", "variable-key-missing", "Every variable needs a 'key'."));
+      else if (seen.has(key))
+        out.push(
+          stageProblem(
+            stage,
+            "variables",
+            "variable-key-duplicate",
+            `The variable '${key}' is set twice; the second value wins.`,
+            "warning",
+          ),
+        );
+      seen.add(key);
+    }
+    return out;
+  },
 };

@@ -4,6 +4,7 @@ import type { ExecutionRecord } from "../../engine/record.js";
 import { foldJournal } from "../../engine/reducers.js";
 import type { ExecutionRunner } from "../../engine/runner.js";
 import { isComplete } from "../../engine/status.js";
+import { stageProblem } from "../checks.js";
 
 /** Orca's monitor-pipeline task limit (12 h), overridable by the stage timeout. */
 const TWELVE_HOURS_MS = 12 * 60 * 60_000;
@@ -146,4 +147,28 @@ export const pipelineStage: StageHandler = {
   poll,
   resume,
   cancel,
+  check(stage, pipeline) {
+    const name = stage.config.pipeline;
+    if (typeof name !== "string" || name.trim() === "") {
+      return [
+        stageProblem(
+          stage,
+          "type",
+          "pipeline-name-missing",
+          "A pipeline stage needs 'pipeline': the name of another pipeline of the repository.",
+        ),
+      ];
+    }
+    if (name === pipeline.name)
+      return [
+        stageProblem(
+          stage,
+          "pipeline",
+          "pipeline-calls-itself",
+          "A pipeline stage that runs its own pipeline would never end.",
+          "warning",
+        ),
+      ];
+    return [];
+  },
 };

@@ -4,6 +4,7 @@ import * as path from "node:path";
 import type { StageContext, StageHandler, TaskResult } from "../../engine/handler.js";
 import type { ExecutionRecord } from "../../engine/record.js";
 import type { ProcessExit, RunningProcess } from "../../engine/services.js";
+import { stageProblem } from "../checks.js";
 import { parseOutputFile } from "./output-file.js";
 
 interface LiveProcess {
@@ -135,4 +136,21 @@ export const runStage: StageHandler = {
   poll,
   resume: interrupted,
   cancel,
+  check(stage) {
+    const c = stage.config;
+    const hasCommand = typeof c.command === "string" && c.command.trim() !== "";
+    const hasArgs = Array.isArray(c.args) && c.args.length > 0;
+    if (!hasCommand && !hasArgs)
+      return [
+        stageProblem(
+          stage,
+          "type",
+          "run-command-missing",
+          "A run stage needs 'command' (shell text) or 'args' (a program and its arguments).",
+        ),
+      ];
+    if (hasCommand && hasArgs)
+      return [stageProblem(stage, "args", "run-command-and-args", "Give 'command' or 'args', not both.")];
+    return [];
+  },
 };

@@ -1,5 +1,6 @@
 import type { StageContext, StageHandler, TaskResult } from "../../engine/handler.js";
 import { parseDuration } from "../../model/duration.js";
+import { isExpression, stageProblem } from "../checks.js";
 
 /** The wait's length in ms from the evaluated context: `duration` ("5m", or seconds) or `waitTime` (seconds). */
 export function waitDurationMs(context: Record<string, unknown>): number | undefined {
@@ -40,4 +41,29 @@ export const waitStage: StageHandler = {
   skippable: true,
   start: check,
   poll: check,
+  check(stage) {
+    const c = stage.config;
+    const value = c.duration ?? c.waitTime;
+    if (value === undefined) {
+      return [
+        stageProblem(
+          stage,
+          "type",
+          "wait-duration-missing",
+          "A wait stage needs 'duration' (like 30s or 5m) or 'waitTime' (seconds).",
+        ),
+      ];
+    }
+    if (!isExpression(value) && waitDurationMs({ duration: value }) === undefined) {
+      return [
+        stageProblem(
+          stage,
+          c.duration !== undefined ? "duration" : "waitTime",
+          "wait-duration-invalid",
+          `'${String(value)}' is not a duration; write it like 30s, 5m, 1h30m.`,
+        ),
+      ];
+    }
+    return [];
+  },
 };

@@ -1,4 +1,5 @@
 import type { StageContext, StageHandler, TaskResult } from "../../engine/handler.js";
+import { isExpression, stageProblem } from "../checks.js";
 import { readJsonPath } from "./json-path.js";
 import { headersOf, responseView, send, urlRefusal } from "./webhook-http.js";
 
@@ -277,6 +278,46 @@ export const webhookStage: StageHandler = {
   // retried the same way, so the current phase simply runs again.
   resume: poll,
   cancel: (ctx) => sendCancel(ctx),
+  check(stage) {
+    const c = stage.config;
+    const out = [];
+    if (typeof c.url !== "string" || c.url.trim() === "")
+      out.push(stageProblem(stage, "type", "webhook-url-missing", "A webhook stage needs a 'url'."));
+    else if (!isExpression(c.url) && !URL.canParse(c.url))
+      out.push(stageProblem(stage, "url", "webhook-url-invalid", `'${c.url}' is not an absolute URL.`));
+    const how = c.statusUrlResolution;
+    if (how !== undefined && !["getMethod", "locationHeader", "webhookResponse"].includes(String(how))) {
+      out.push(
+        stageProblem(
+          stage,
+          "statusUrlResolution",
+          "webhook-status-url-resolution",
+          "statusUrlResolution is getMethod, locationHeader or webhookResponse.",
+        ),
+      );
+    }
+    if (how === "webhookResponse" && typeof c.statusUrlJsonPath !== "string") {
+      out.push(
+        stageProblem(
+          stage,
+          "statusUrlResolution",
+          "webhook-status-url-path-missing",
+          "statusUrlResolution webhookResponse needs 'statusUrlJsonPath'.",
+        ),
+      );
+    }
+    if (typeof c.statusJsonPath === "string" && c.successStatuses === undefined) {
+      out.push(
+        stageProblem(
+          stage,
+          "statusJsonPath",
+          "webhook-success-statuses-missing",
+          "With 'statusJsonPath', list the 'successStatuses' (Orca fails the stage otherwise).",
+        ),
+      );
+    }
+    return out;
+  },
 };
 
 function monitorOnly(ctx: StageContext): TaskResult {
