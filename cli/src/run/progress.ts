@@ -9,7 +9,13 @@ const ICON: Record<string, string> = {
   CANCELED: "⊘",
   STOPPED: "■",
   SKIPPED: "↷",
+  SUSPENDED: "◷",
 };
+
+/** Spinnaker shows a stage waiting for its execution window as SUSPENDED (a display name only). */
+export function displayStatus(s: StageRecord): string {
+  return s.status === "RUNNING" && (s.phase === "window" || s.phase === "jitter") ? "SUSPENDED" : s.status;
+}
 
 function elapsed(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
@@ -140,7 +146,8 @@ export class LiveView implements ExecutionObserver {
     for (const s of r.stages) {
       const wait = s.status === "RUNNING" && s.waitingFor ? `  waiting for ${s.waitingFor}` : "";
       const why = s.status !== "RUNNING" && s.error ? `  ${s.error}` : "";
-      const line = `  ${ICON[s.status] ?? "?"} ${s.refId.padEnd(idWidth)}  ${s.type.padEnd(17)} ${s.status.padEnd(15)} ${stageElapsed(s, now).padStart(7)}${wait}${why}`;
+      const shown = displayStatus(s);
+      const line = `  ${ICON[shown] ?? "?"} ${s.refId.padEnd(idWidth)}  ${s.type.padEnd(17)} ${shown.padEnd(15)} ${stageElapsed(s, now).padStart(7)}${wait}${why}`;
       out.push(line.slice(0, this.columns));
       if (s.status === "RUNNING")
         for (const l of this.logs.get(s.refId) ?? []) out.push(`      | ${l}`.slice(0, this.columns));

@@ -141,3 +141,37 @@ stages:
     expect(r.status).toBe("SUCCEEDED");
   });
 });
+
+describe("user cancel", () => {
+  it("cancels running stages; the execution ends CANCELED with who and why", async () => {
+    const { harness, pipelineFrom } = await import("./testdata/kit.js");
+    const { startExecution } = await import("./engine.js");
+    let runner: import("./runner.js").ExecutionRunner | undefined;
+    const { services } = harness({
+      observer: {
+        onEvent: (e) => {
+          if (e.kind === "stage.started" && e.refId === "long") {
+            runner?.command({ type: "cancel", user: "ops", reason: "wrong build" });
+          }
+        },
+      },
+    });
+    runner = startExecution(services, {
+      pipeline: pipelineFrom(`
+name: p
+stages:
+  - { id: long, type: wait, duration: 1h }
+  - { id: next, type: wait, duration: 1s, dependsOn: [long] }
+`),
+    }).runner;
+    const r = await runner!.run();
+    expect(statuses(r)).toEqual({ long: "CANCELED", next: "NOT_STARTED" });
+    expect(r).toMatchObject({
+      status: "CANCELED",
+      canceled: true,
+      canceledBy: "ops",
+      cancellationReason: "wrong build",
+    });
+    expect(r.endTime).toBe(r.startTime);
+  });
+});
