@@ -137,8 +137,19 @@ export function compileNode(node: ExprNode): Code {
     }
     case "index": {
       const object = compileNode(node.object);
-      const index = compileNode(node.index);
       const safe = node.safe;
+      const key = node.index;
+      if (key.kind === "literal" && typeof key.value === "string") {
+        // `x['context']`, the common Spinnaker spelling: a map read with no key conversion.
+        const name = key.value;
+        return (st, self) => {
+          const target = object(st, self);
+          if (isMap(target)) return target[name] ?? null;
+          if (target === null && safe) return null;
+          return readIndex(target, name);
+        };
+      }
+      const index = compileNode(key);
       return (st, self) => {
         const target = object(st, self);
         if (target === null && safe) return null;

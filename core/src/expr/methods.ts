@@ -1,10 +1,4 @@
-import {
-  allowedMethodsText,
-  METHOD_ALTERNATIVES,
-  METHOD_BY_NAME,
-  type MethodSpec,
-  type Receiver,
-} from "./catalog.js";
+import { allowedMethodsText, METHOD_ALTERNATIVES, METHOD_BY_NAME, type MethodSpec } from "./catalog.js";
 import { checkList, checkString, type EvalState, tick } from "./context.js";
 import { compileRegex, type Regex, regexMatches, regexReplaceAll, regexSplit } from "./regex.js";
 import {
@@ -16,10 +10,8 @@ import {
   toJavaString,
   typeName,
   type Value,
+  type ValueMap,
 } from "./values.js";
-
-const receiverOf = (v: Value): Receiver | undefined =>
-  typeof v === "string" ? "string" : Array.isArray(v) ? "list" : isMap(v) ? "map" : undefined;
 
 function argText(v: Value, method: string): string {
   if (v === null) throw new ExprError("NullPointerException", `.${method}() was given null.`);
@@ -70,44 +62,52 @@ export function resolveMethod(name: string, argCount: number): MethodImpl {
   }
   if (argCount < spec.minArgs || argCount > spec.maxArgs)
     throw new ExprError("WrongArity", `.${name}() does not take ${argCount} argument(s).`);
-  return (st, target, args, regex) => invoke(st, spec, target, args, regex);
+  return specialise(spec);
 }
 
-function invoke(
-  st: EvalState,
-  spec: MethodSpec,
-  target: Value,
-  args: Value[],
-  regex: Regex | undefined,
-): Value {
-  tick(st);
+type Impl<T> = (st: EvalState, target: T, args: Value[], regex: Regex | undefined) => Value;
+
+const LIST_METHODS: Record<string, Impl<Value[]>> = {
+  size: (_st, list) => list.length,
+  isEmpty: (_st, list) => list.length === 0,
+  contains: (_st, list, [x]) => list.some((item) => javaEquals(item, x)),
+};
+
+const MAP_METHODS: Record<string, Impl<ValueMap>> = {
+  size: (_st, map) => Object.keys(map).length,
+  isEmpty: (_st, map) => Object.keys(map).length === 0,
+  containsKey: (_st, map, [k]) => k !== null && Object.hasOwn(map, toJavaString(k)),
+  keySet: (_st, map) => Object.keys(map),
+  values: (_st, map) => Object.keys(map).map((k) => map[k]),
+};
+
+/** A closure for one method name, so the receiver dispatch is all that is left at run time. */
+function specialise(spec: MethodSpec): MethodImpl {
   const name = spec.name;
-  if (target === null)
-    throw new ExprError(
-      "NullPointerException",
-      `Cannot call .${name}() on null; use ?.${name}() to get null instead.`,
-    );
-  if (name === "equals") return javaEquals(target, args[0]);
-  if (name === "toString") return toJavaString(target);
-  const receiver = receiverOf(target);
-  if (!receiver || !spec.receivers.includes(receiver))
+  const forString: Impl<string> | undefined = spec.receivers.includes("string")
+    ? (st, s, args, regex) => stringMethod(st, s, name, args, regex)
+    : undefined;
+  const forList = Object.hasOwn(LIST_METHODS, name) ? LIST_METHODS[name] : undefined;
+  const forMap = Object.hasOwn(MAP_METHODS, name) ? MAP_METHODS[name] : undefined;
+  const universal = name === "equals" || name === "toString";
+  return (st, target, args, regex) => {
+    tick(st);
+    if (target === null)
+      throw new ExprError(
+        "NullPointerException",
+        `Cannot call .${name}() on null; use ?.${name}() to get null instead.`,
+      );
+    if (universal) return name === "equals" ? javaEquals(target, args[0]) : toJavaString(target);
+    if (typeof target === "string") {
+      if (forString) return forString(st, target, args, regex);
+    } else if (Array.isArray(target)) {
+      if (forList) return forList(st, target, args, regex);
+    } else if (isMap(target) && forMap) return forMap(st, target, args, regex);
     throw new ExprError(
       "MethodNotAllowed",
       `.${name}() is not available on ${typeName(target)}; it works on ${spec.receivers.join(", ")} values.`,
     );
-  if (typeof target === "string") return stringMethod(st, target, name, args, regex);
-  if (Array.isArray(target)) {
-    if (name === "size") return target.length;
-    if (name === "isEmpty") return target.length === 0;
-    if (name === "contains") return target.some((x) => javaEquals(x, args[0]));
-  } else if (isMap(target)) {
-    if (name === "size") return Object.keys(target).length;
-    if (name === "isEmpty") return Object.keys(target).length === 0;
-    if (name === "containsKey") return args[0] !== null && Object.hasOwn(target, toJavaString(args[0]));
-    if (name === "keySet") return Object.keys(target);
-    if (name === "values") return Object.keys(target).map((k) => target[k]);
-  }
-  throw new ExprError("MethodNotAllowed", `.${name}() is not available on ${typeName(target)}.`);
+  };
 }
 
 function stringMethod(
