@@ -131,9 +131,13 @@ export class ExecutionRunner {
 
   private emit(event: NewEvent): JournalEvent {
     const { id, ts } = this.ids.next(this.services.clock.now());
-    const full = { ...event, id, ts } as JournalEvent;
+    // The caller's object becomes the event (no copy: a big cascade emits tens of thousands).
+    const full = Object.assign(event, { id, ts }) as JournalEvent;
     applyEvent(this.record, full);
     this.buffer.push(full);
+    // Writing early is always safe; bounded batches keep a long cascade of pure stages from
+    // holding thousands of events in memory.
+    if (this.buffer.length >= 1000) this.flush();
     this.services.observer?.onEvent?.(full, this.record);
     return full;
   }
