@@ -128,10 +128,12 @@ export const deployStage: StageHandler = planStage({
   },
   outputs(plans) {
     const names = plans.map((p) => p.vars.deployed).filter((n): n is string => n !== undefined);
+    const loadBalancers = plans.map((p) => p.loadBalancer).filter((a): a is string => a !== undefined);
     return {
       "deploy.server.groups": { local: names },
       "deploy.account.name": plans[0]?.target.account ?? "local",
       serverGroups: names,
+      ...(loadBalancers.length > 0 ? { loadBalancers } : {}),
     };
   },
 });

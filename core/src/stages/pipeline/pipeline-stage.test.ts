@@ -92,6 +92,19 @@ stages:
     expect(r.stages[1].error).toBe("no pipeline named 'nope'");
   });
 
+  it("skipDownstreamOutput keeps the child's outputs out", async () => {
+    const r = await runPipeline(
+      `
+name: parent
+stages:
+  - { id: c, type: pipeline, pipeline: child, skipDownstreamOutput: true }
+`,
+      { pipelines: resolver(child), expressions },
+    );
+    expect(statuses(r)).toEqual({ c: "SUCCEEDED" });
+    expect(r.stages[0].outputs).toEqual({});
+  });
+
   it("waitForCompletion false succeeds once the child started", async () => {
     const store = new MemoryStateStore();
     const r = await runPipeline(

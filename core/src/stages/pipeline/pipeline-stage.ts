@@ -28,6 +28,12 @@ function childId(ctx: StageContext): string {
   return `${ctx.execution.id}.${ctx.stage.refId}`;
 }
 
+/** `skipDownstreamOutput`: keep the child's outputs out of this stage's outputs. */
+function skipDownstreamOutput(ctx: StageContext): boolean {
+  const v = ctx.stage.context.skipDownstreamOutput;
+  return v === true || v === "true";
+}
+
 function childServices(ctx: StageContext) {
   return { ...ctx.services, observer: undefined };
 }
@@ -97,10 +103,11 @@ function start(ctx: StageContext): TaskResult {
   return follow(ctx, started.runner);
 }
 
-function resultOf(record: ExecutionRecord): TaskResult {
+function resultOf(record: ExecutionRecord, skipOutputs: boolean): TaskResult {
   const context = { executionId: record.id, executionName: record.pipeline, childStatus: record.status };
-  if (record.status === "SUCCEEDED")
-    return { status: "SUCCEEDED", outputs: aggregatedOutputs(record), context };
+  if (record.status === "SUCCEEDED") {
+    return { status: "SUCCEEDED", outputs: skipOutputs ? {} : aggregatedOutputs(record), context };
+  }
   const failed = record.stages.find((s) => s.error && ["TERMINAL", "STOPPED", "CANCELED"].includes(s.status));
   const why = failed ? `: stage '${failed.refId}' ${failed.status} - ${failed.error}` : "";
   const error = `child pipeline '${record.pipeline}' (${record.id}) ended ${record.status}${why}`;
@@ -113,7 +120,7 @@ function poll(ctx: StageContext): TaskResult {
   if (!child.done)
     return { status: "RUNNING", waitingFor: String(ctx.stage.waitingFor ?? "child execution") };
   childrenOf(ctx).delete(ctx.stage.refId);
-  return resultOf(child.done);
+  return resultOf(child.done, skipDownstreamOutput(ctx));
 }
 
 /** After a crash: the child finished, or is resumed and followed, or was never started. */
@@ -122,7 +129,7 @@ function resume(ctx: StageContext): TaskResult {
   const events = ctx.services.store.read(id);
   if (!events.some((e) => e.kind === "execution.started")) return start(ctx);
   const record = foldJournal(events);
-  if (isComplete(record.status)) return resultOf(record);
+  if (isComplete(record.status)) return resultOf(record, skipDownstreamOutput(ctx));
   const resumed = resumeExecution(childServices(ctx), id);
   if (!resumed.runner) return { status: "TERMINAL", error: resumed.error };
   return follow(ctx, resumed.runner);

@@ -58,7 +58,8 @@ function start(ctx: StageContext): TaskResult {
   const proc = runner.spawn({
     command,
     args,
-    shell: typeof c.shell === "string" ? c.shell : undefined,
+    // The format's default shell is bash (as on GitHub runners).
+    shell: args?.length ? undefined : typeof c.shell === "string" ? c.shell : "bash",
     cwd,
     env,
     onOutput: (_stream, text) => ctx.log(text),

@@ -36,7 +36,7 @@ export async function urlRefusal(ctx: StageContext, url: string): Promise<string
     return `'${url}' is not an absolute URL`;
   }
   if (ctx.services.allowLoopbackUrls && LOOPBACK_HOSTS.has(parsed.hostname.toLowerCase())) return undefined;
-  const policy = (ctx.pipeline.settings.urlPolicy ?? {}) as UrlPolicy;
+  const policy: UrlPolicy = {};
   const staticVerdict = checkUrlAllowed(url, [], policy);
   if (!staticVerdict.allowed) return staticVerdict.reason;
   const lookup = ctx.services.http?.lookup;

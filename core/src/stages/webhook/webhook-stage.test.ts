@@ -178,7 +178,7 @@ describe("webhook monitor", () => {
         ],
       },
       (b) =>
-        `  - { id: h, type: webhook, url: "${b}/hook", waitForCompletion: true, statusUrlResolution: locationHeader, statusJsonPath: $.pct, waitBeforeMonitor: 5 }\n`,
+        `  - { id: h, type: webhook, url: "${b}/hook", waitForCompletion: true, statusUrlResolution: locationHeader, statusJsonPath: $.pct, waitBeforeMonitor: 5s }\n`,
     );
     expect(stage.status).toBe("SUCCEEDED");
     expect(seen.map((x) => x.url)).toEqual(["/hook", "/p", "/p"]);

@@ -1,4 +1,5 @@
 import type { StageContext, StageHandler, TaskResult } from "../../engine/handler.js";
+import { parseDuration } from "../../model/duration.js";
 import { isExpression, stageProblem } from "../checks.js";
 import { readJsonPath } from "./json-path.js";
 import { headersOf, responseView, send, urlRefusal } from "./webhook-http.js";
@@ -135,7 +136,12 @@ async function create(ctx: StageContext): Promise<TaskResult> {
     };
   }
   const webhook = { ...view, statusEndpoint: endpoint };
-  const wait = Number(c.waitBeforeMonitor ?? 0);
+  // A duration ("30s"), or seconds as Orca's waitBeforeMonitor is.
+  const rawWait = c.waitBeforeMonitor;
+  const wait =
+    typeof rawWait === "string" && !/^\d+(\.\d+)?$/.test(rawWait.trim())
+      ? (parseDuration(rawWait) ?? 0) / 1000
+      : Number(rawWait ?? 0);
   if (wait > 0) {
     return {
       status: "RUNNING",
