@@ -134,6 +134,11 @@ async function runStep(env: PlanEnv, plan: PlanState, op: Op): Promise<StepOutco
       plan.vars.deployed = g.name;
       plan.done.push(`created ${g.name} (${g.image}, ${capText(g.capacity)})`);
       env.log(`created ${g.name} running ${g.image} with capacity ${capText(g.capacity)}`);
+      const lb = (await env.provider.listLoadBalancers()).find((l) => l.cluster === g.cluster);
+      if (lb) {
+        plan.loadBalancer = lb.address;
+        env.log(`${g.cluster} takes traffic at ${lb.address} (try: curl ${lb.address}/)`);
+      }
       return { done: true };
     }
     case "waitHealthy": {

@@ -61,4 +61,6 @@ export interface PlanState {
   originalCapacity: Record<string, Capacity>;
   /** Log lines (what each step did), for the stage's context. */
   done: string[];
+  /** Where the cluster's traffic enters (its load balancer's address), once known. */
+  loadBalancer?: string;
 }
