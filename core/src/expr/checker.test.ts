@@ -153,6 +153,27 @@ describe("checkExpression", () => {
     // Inside a selection, bare names are properties of the element, not root parameters.
     expect(check("items.?[parameters.x == 1]").diagnostics).toEqual([]);
     expect(check("#root.parameters.nope").diagnostics.map((d) => d.code)).toEqual(["unknown-parameter"]);
+    expect(check("paramters.image == tigger.tag").diagnostics).toEqual([
+      {
+        code: "unknown-root",
+        severity: "warning",
+        message:
+          "'paramters' is not one of the roots (parameters, trigger, execution, secrets); did you mean 'parameters'? Other names read the stage's context and upstream outputs, and are null when absent.",
+        span: { start: 0, end: 9 },
+        data: { replacement: "parameters" },
+      },
+      {
+        code: "unknown-root",
+        severity: "warning",
+        message:
+          "'tigger' is not one of the roots (parameters, trigger, execution, secrets); did you mean 'trigger'? Other names read the stage's context and upstream outputs, and are null when absent.",
+        span: { start: 19, end: 25 },
+        data: { replacement: "trigger" },
+      },
+    ]);
+    expect(check("keyA + deployedImage + status + triggers").diagnostics.map((d) => d.code)).toEqual([
+      "unknown-root",
+    ]);
     expect(check("items.?[#root.parameters.nope == name]").diagnostics.map((d) => d.code)).toEqual([
       "unknown-parameter",
     ]);

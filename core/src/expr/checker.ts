@@ -8,7 +8,7 @@ import {
   VARIABLES,
 } from "./catalog.js";
 import { type ExprDiagnostic, exprDiagnostic, shiftDiagnostic } from "./diagnostic.js";
-import { closestMatch, didYouMean } from "./did-you-mean.js";
+import { closestMatch, didYouMean, editDistance } from "./did-you-mean.js";
 import { parseExpression } from "./parser.js";
 import { compileRegex } from "./regex.js";
 import { scanTemplate } from "./template.js";
@@ -91,6 +91,7 @@ export function checkAst(ast: ExprNode, env: CheckEnvironment): CheckResult {
 
 const JUDGMENT_FUNCTIONS = new Set(["judgment", "judgement"]);
 const REGEX_METHODS = new Set(["matches", "replaceAll", "split"]);
+const WELL_KNOWN_ROOTS = ["parameters", "trigger", "execution", "secrets"];
 const PARAMETER_ROOTS = ["parameters", "trigger.parameters", "execution.trigger.parameters"];
 
 /** The text inside a string literal's quotes. */
@@ -138,6 +139,9 @@ class Checker {
     switch (node.kind) {
       case "function":
         this.checkFunction(node);
+        break;
+      case "identifier":
+        if (!inElement) this.checkRootName(node.name, node.span);
         break;
       case "variable":
         if (!VARIABLES.includes(node.name)) {
@@ -211,6 +215,20 @@ class Checker {
     this.diagnostics.push(
       exprDiagnostic(code, message, span, severity, replacement === undefined ? undefined : { replacement }),
     );
+  }
+
+  /** `paramters.env` reads null at run time; a near miss of a well-known root is almost surely a typo. */
+  private checkRootName(name: string, span: Span): void {
+    if (WELL_KNOWN_ROOTS.includes(name) || name.length < 5) return;
+    const best = closestMatch(name, WELL_KNOWN_ROOTS);
+    if (best && editDistance(name.toLowerCase(), best, 2) <= 2)
+      this.report(
+        "unknown-root",
+        `'${name}' is not one of the roots (${WELL_KNOWN_ROOTS.join(", ")}); did you mean '${best}'? Other names read the stage's context and upstream outputs, and are null when absent.`,
+        span,
+        "warning",
+        best,
+      );
   }
 
   /** A literal pattern is compiled now, so refused or broken regexes show up before the run. */
