@@ -112,23 +112,23 @@ export function allowedMethodsText(): string {
   return `strings: ${of("string")}; lists: ${of("list")}; maps: ${of("map")}; any value: ${of("any")}`;
 }
 
-/** Methods people reach for that have a better-known spelling in the language. */
+/** Methods people reach for, with what to write instead (a clause that completes the message). */
 export const METHOD_ALTERNATIVES: Readonly<Record<string, string>> = {
-  get: "index instead: map['key'] or list[0]",
-  getAt: "index instead: list[0]",
-  keys: "map.keySet()",
-  count: "list.size()",
-  toLower: "toLowerCase()",
-  toUpper: "toUpperCase()",
-  lowercase: "toLowerCase()",
-  uppercase: "toUpperCase()",
-  strip: "trim()",
-  has: "map.containsKey('key')",
-  hasKey: "map.containsKey('key')",
-  includes: "contains(x)",
-  charAt: "substring(i, i + 1)",
-  lastIndexOf: "indexOf or split",
-  getClass: "nothing: reflection is not available",
+  get: "use index instead: map['key'] or list[0]",
+  getAt: "use index instead: list[0]",
+  keys: "use map.keySet()",
+  count: "use list.size()",
+  toLower: "use toLowerCase()",
+  toUpper: "use toUpperCase()",
+  lowercase: "use toLowerCase()",
+  uppercase: "use toUpperCase()",
+  strip: "use trim()",
+  has: "use map.containsKey('key')",
+  hasKey: "use map.containsKey('key')",
+  includes: "use contains(x)",
+  charAt: "use substring(i, i + 1)",
+  lastIndexOf: "use indexOf or split",
+  getClass: "expressions see data only, there is no reflection",
 };
 
 /** Variables that may appear after `#` without a call. */

@@ -435,7 +435,7 @@ class Checker {
       this.report(
         "method-not-allowed",
         alternative
-          ? `.${name}() is not allowed; use ${alternative}.`
+          ? `.${name}() is not allowed; ${alternative}.`
           : `.${name}() is not allowed.${best ? ` Did you mean .${best}()?` : ""} Allowed methods: ${allowedMethodsText()}.`,
         nameSpan,
         "error",

@@ -56,7 +56,7 @@ export function resolveMethod(name: string, argCount: number): MethodImpl {
     throw new ExprError(
       "MethodNotAllowed",
       alternative
-        ? `.${name}() is not allowed; use ${alternative}.`
+        ? `.${name}() is not allowed; ${alternative}.`
         : `.${name}() is not allowed. Allowed methods: ${allowedMethodsText()}.`,
     );
   }
