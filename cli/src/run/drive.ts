@@ -54,7 +54,7 @@ export async function driveExecution(
   try {
     const record = await runner.run();
     options.live?.stop();
-    if (options.json) io.stdout(`${JSON.stringify(record, null, 2)}\n`);
+    if (options.json) io.stdout(`${JSON.stringify(runner.masked(record), null, 2)}\n`);
     return { record, code: record.status === "SUCCEEDED" ? 0 : 1 };
   } finally {
     process.off("SIGINT", onSigint);

@@ -8,6 +8,7 @@ export * from "./expressions.js";
 export * from "./file-store.js";
 export * from "./final-status.js";
 export * from "./handler.js";
+export * from "./mask.js";
 export * from "./merge.js";
 export * from "./node-services.js";
 export * from "./pipeline-triggers.js";

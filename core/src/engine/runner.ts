@@ -5,6 +5,7 @@ import type { JournalEvent, NewEvent } from "./events.js";
 import { containsExpression, type ExpressionScope } from "./expressions.js";
 import { determineFinalStatus, parentsAllowStart } from "./final-status.js";
 import type { StageContext, StageHandler, TaskResult } from "./handler.js";
+import { maskSecrets } from "./mask.js";
 import type { ExecutionRecord, ExpressionSummary, StageRecord } from "./record.js";
 import { applyEvent, emptyRecord } from "./reducers.js";
 import { buildRoot } from "./scope.js";
@@ -115,7 +116,22 @@ export class ExecutionRunner {
       applyEvent(record, e);
       floor = Math.max(floor, e.ts);
     }
-    return new ExecutionRunner(started.pipeline, services, record, floor);
+    const runner = new ExecutionRunner(started.pipeline, services, record, floor);
+    runner.restoreSecrets();
+    return runner;
+  }
+
+  /**
+   * The journal holds masked secrets; a stage still running after a crash gets its config
+   * evaluated again (in memory only) so its handler sees the real values.
+   */
+  private restoreSecrets(): void {
+    if (this.secretValues().length === 0) return;
+    for (const s of this.record.stages) {
+      if (s.status !== "RUNNING") continue;
+      const { context } = this.evaluateConfig(s);
+      Object.assign(s.context, context);
+    }
   }
 
   get id(): string {
@@ -147,7 +163,12 @@ export class ExecutionRunner {
     if (this.buffer.length === 0) return;
     const batch = this.buffer;
     this.buffer = [];
-    this.services.store.append(this.record.id, batch);
+    // Secret values never reach the journal; the record in memory keeps them for the handlers.
+    const secrets = this.secretValues();
+    this.services.store.append(
+      this.record.id,
+      secrets.length ? batch.map((e) => maskSecrets(e, secrets)) : batch,
+    );
   }
 
   // ---- public control -----------------------------------------------------------------------
@@ -274,22 +295,8 @@ export class ExecutionRunner {
       }
     }
     const handler = this.handlerOf(s);
-    const deferred = new Set(handler?.deferredFields ?? []);
-    const raw: Record<string, unknown> = {};
-    const later: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(model.config)) {
-      if (COMMON_FIELDS.has(k)) continue;
-      if (deferred.has(k)) later[k] = v;
-      else raw[k] = v;
-    }
-    let context = raw;
-    let summary: ExpressionSummary | undefined;
-    if (containsExpression(raw)) {
-      const evaluated = this.services.expressions.evaluateTree(raw, this.scope(s, raw));
-      context = evaluated.value as Record<string, unknown>;
-      summary = evaluated.summary;
-    }
-    this.emit({ kind: "stage.started", refId: s.refId, context: { ...context, ...later }, summary });
+    const { context, summary } = this.evaluateConfig(s);
+    this.emit({ kind: "stage.started", refId: s.refId, context, summary });
     this.notify("stage.starting", s);
     if (!handler) {
       this.complete(s, "TERMINAL", {
@@ -298,6 +305,25 @@ export class ExecutionRunner {
       return;
     }
     this.drive(s);
+  }
+
+  /** The stage's config as its context: evaluated, except the fields its handler evaluates itself. */
+  private evaluateConfig(s: StageRecord): { context: Record<string, unknown>; summary?: ExpressionSummary } {
+    const model = this.models.get(s.refId)!;
+    const deferred = new Set(this.handlerOf(s)?.deferredFields ?? []);
+    const raw: Record<string, unknown> = {};
+    const later: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(model.config)) {
+      if (COMMON_FIELDS.has(k)) continue;
+      if (deferred.has(k)) later[k] = v;
+      else raw[k] = v;
+    }
+    if (!containsExpression(raw)) return { context: Object.assign(raw, later) };
+    const evaluated = this.services.expressions.evaluateTree(raw, this.scope(s, raw));
+    return {
+      context: { ...(evaluated.value as Record<string, unknown>), ...later },
+      summary: evaluated.summary,
+    };
   }
 
   /** Moves a RUNNING stage on: window check, jitter wait, or its task. */
@@ -613,6 +639,16 @@ export class ExecutionRunner {
       secrets: this.secrets(),
       now: this.services.clock.now(),
     };
+  }
+
+  /** The values of the pipeline's declared secrets (to mask). */
+  secretValues(): string[] {
+    return Object.values(this.secrets()).filter((v) => v.length > 0);
+  }
+
+  /** A value with the secrets masked: for printing records and logs. */
+  masked<T>(value: T): T {
+    return maskSecrets(value, this.secretValues());
   }
 
   private secrets(): Record<string, string> {

@@ -17,6 +17,7 @@ export interface StageContextHost {
   notifyStage(event: string, stage: StageRecord): void;
   keepAlive(promise: Promise<unknown>): void;
   external<T>(promise: Promise<T>): Promise<T>;
+  masked<T>(value: T): T;
 }
 
 /**
@@ -50,8 +51,9 @@ export class RunnerStageContext implements StageContext {
     this.host.wakeStage(this.stage.refId);
   }
   log(text: string): void {
-    this.host.services.store.appendLog(this.host.record.id, this.stage.refId, text);
-    this.host.services.observer?.onLog?.(this.stage.refId, text);
+    const shown = this.host.masked(text);
+    this.host.services.store.appendLog(this.host.record.id, this.stage.refId, shown);
+    this.host.services.observer?.onLog?.(this.stage.refId, shown);
   }
   evaluateCondition(text: string, extra?: Record<string, unknown>): ConditionResult {
     return this.host.services.expressions.evaluateCondition(text, this.host.scopeFor(this.stage, extra));
