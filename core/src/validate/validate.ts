@@ -3,13 +3,17 @@ import { type LoadedDocument, type LoadOptions, loadYaml } from "../loader/yaml-
 import { buildPipeline } from "../model/build-pipeline.js";
 import type { Pipeline } from "../model/types.js";
 import { validateSchema } from "../schema/index.js";
+import { checkStageHandlers, defaultStageRegistry } from "../stages/index.js";
 import { checkExpressions } from "./expressions.js";
 import { checkFields } from "./field-checks.js";
 import { checkGraph } from "./graph-checks.js";
 import { checkUnquotedExpressions } from "./unquoted-expressions.js";
 
 export interface ValidateOptions extends LoadOptions {
-  /** Stage types the engine can run; known types outside it get a warning. */
+  /**
+   * Stage types the engine can run; known types outside it get a warning. Defaults to the
+   * types of the default stage registry, whose handlers' own static checks also run.
+   */
   runnableTypes?: ReadonlySet<string>;
   /**
    * Extra checks run after the built-in ones (the expression checker plugs in here, and
@@ -53,7 +57,8 @@ export function validateDocument(document: LoadedDocument, options: ValidateOpti
     ...validateSchema(document).filter((d) => !cutLines.has(document.source.position(d.span.start).line)),
     ...buildDiagnostics,
     ...checkGraph(pipeline),
-    ...checkFields(pipeline, options.runnableTypes),
+    ...checkFields(pipeline, options.runnableTypes ?? stageTypes().runnable),
+    ...checkStageHandlers(pipeline, stageTypes().registry),
     // Expressions that YAML cut short are reported once, as expression-unquoted.
     ...checkExpressions(document, pipeline).filter(
       (d) => !cutLines.has(document.source.position(d.span.start).line),
@@ -65,6 +70,19 @@ export function validateDocument(document: LoadedDocument, options: ValidateOpti
     pipeline,
     diagnostics: sortDiagnostics(clampSpans(diagnostics, document.source.text.length)),
   };
+}
+
+let registryCache:
+  | { registry: ReturnType<typeof defaultStageRegistry>; runnable: ReadonlySet<string> }
+  | undefined;
+
+/** The default stage registry, built once: validation only reads it. */
+function stageTypes() {
+  if (!registryCache) {
+    const registry = defaultStageRegistry();
+    registryCache = { registry, runnable: new Set(registry.types()) };
+  }
+  return registryCache;
 }
 
 function rootProblem(document: LoadedDocument): Diagnostic[] {
