@@ -13,7 +13,7 @@ import { claimExecution } from "./state.js";
 export function progressFor(io: CliIo, json: boolean): { observer: ExecutionObserver; live?: LiveView } {
   const write = json ? io.stderr : io.stdout;
   if (io.isTTY && !json) {
-    const live = new LiveView(write);
+    const live = new LiveView(write, Date.now, process.stdout.columns || 120);
     return { observer: live, live };
   }
   return { observer: lineProgress(write) };
