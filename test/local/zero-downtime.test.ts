@@ -92,6 +92,43 @@ describe("zero downtime through the local load balancer", () => {
     ]);
   }, 240_000);
 
+  it("rolling red/black with a validation pipeline per step: no failed request; a failing check rolls back", async () => {
+    repo = makeRepo();
+    const first = await capstan(repo, ["run", "examples/redblack.yml", "--param", "image=blue"]);
+    expect(first.code, first.stdout + first.stderr).toBe(0);
+    let load = startLoad(await lbOf(repo), { workers: 8, path: "/?delay=20", maxMs: 90_000 }) as Load;
+    const good = await capstan(repo, ["run", "examples/rolling-red-black.yml", "--param", "image=green"]);
+    let result = await load.stop();
+    expect(good.code, good.stdout + good.stderr).toBe(0);
+    for (const p of [25, 50, 100])
+      expect(good.stdout).toContain(`validation pipeline 'validate-rollout' at ${p}% succeeded`);
+    expect(result.failures).toEqual([]);
+    expect((imageTimeline(result.samples) as { image: string }[]).map((t) => t.image)).toEqual([
+      "blue",
+      "green",
+    ]);
+
+    load = startLoad(await lbOf(repo), { workers: 8, path: "/?delay=20", maxMs: 90_000 }) as Load;
+    const bad = await capstan(repo, [
+      "run",
+      "examples/rolling-red-black.yml",
+      "--param",
+      "image=red",
+      "--param",
+      "healthy=false",
+    ]);
+    result = await load.stop();
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain("validation pipeline 'validate-rollout' at 25% ended TERMINAL");
+    expect(result.failures).toEqual([]);
+    const s = await status(repo);
+    expect(s.clusters[0].serverGroups.map((g) => [g.name, g.image, g.disabled, g.takingTraffic])).toEqual([
+      ["myapp-prod-v000", "blue", true, 0],
+      ["myapp-prod-v001", "green", false, 4],
+      ["myapp-prod-v002", "red", true, 0],
+    ]);
+  }, 240_000);
+
   it("rolling blue/green (continue): no failed request; 1.11 alone, then both, then 1.12 alone", async () => {
     repo = makeRepo();
     const first = await capstan(repo, ["run", "examples/deploy.yml"]);

@@ -18,6 +18,15 @@ export interface PlanEnv {
   log(text: string): void;
   /** Longest wait for instances to become healthy or go away before the step fails. */
   waitLimitMs: number;
+  /**
+   * Runs (or follows, after a resume) another pipeline of the repository as a child execution with
+   * this id; resolves RUNNING until it ends.
+   */
+  runPipeline?(
+    name: string,
+    parameters: Record<string, unknown>,
+    id: string,
+  ): Promise<{ status: "RUNNING" } | { status: string; error?: string }>;
 }
 
 export type PlanResult =
@@ -237,6 +246,32 @@ async function runStep(env: PlanEnv, plan: PlanState, op: Op): Promise<StepOutco
       plan.stepData = { until };
       if (env.now() >= until) return { done: true };
       return { done: false, waitingFor: `${op.label} until ${new Date(until).toISOString()}` };
+    }
+    case "validationPipeline": {
+      if (!env.runPipeline)
+        throw new StepError("pipelineBeforeCleanup needs pipelines, and this run cannot start any");
+      const id = `${String(plan.stepData?.id ?? "")}`;
+      // Execution ids allow [A-Za-z0-9._-]: the plan token's slashes become dots.
+      const childId =
+        id || `${(plan.token ?? "plan").replace(/[^A-Za-z0-9._-]/g, ".")}.validation-${op.percent}`;
+      plan.stepData = { id: childId };
+      const parameters = {
+        ...op.parameters,
+        deployedServerGroup: plan.vars.deployed,
+        sourceServerGroup: plan.vars.source,
+        percentageComplete: op.percent,
+      };
+      const result = await env.runPipeline(op.pipeline, parameters, childId);
+      if (result.status === "RUNNING")
+        return { done: false, waitingFor: `validation pipeline '${op.pipeline}' at ${op.percent}%` };
+      if (result.status !== "SUCCEEDED") {
+        throw new StepError(
+          `validation pipeline '${op.pipeline}' at ${op.percent}% ended ${result.status}${"error" in result && result.error ? `: ${result.error}` : ""}`,
+        );
+      }
+      plan.done.push(`validation pipeline '${op.pipeline}' at ${op.percent}% succeeded`);
+      env.log(`validation pipeline '${op.pipeline}' at ${op.percent}% succeeded`);
+      return { done: true };
     }
     case "disableCluster":
     case "scaleDownCluster":

@@ -21,6 +21,7 @@ export type Op =
   | { op: "disable"; target: SgRef; percent?: number }
   | { op: "destroy"; target: SgRef }
   | { op: "delay"; ms: number; label: string }
+  | { op: "validationPipeline"; pipeline: string; parameters: Record<string, unknown>; percent: number }
   | { op: "disableCluster"; remaining: number; preferLargerOverNewer: boolean }
   | {
       op: "scaleDownCluster";
@@ -61,6 +62,8 @@ export interface PlanState {
   originalCapacity: Record<string, Capacity>;
   /** Log lines (what each step did), for the stage's context. */
   done: string[];
+  /** Unique per plan (execution/stage/cluster index): ids of child executions derive from it. */
+  token?: string;
   /** Where the cluster's traffic enters (its load balancer's address), once known. */
   loadBalancer?: string;
 }

@@ -1,6 +1,10 @@
+import { resumeExecution, startExecution } from "../../engine/engine.js";
 import type { StageContext, StageHandler, TaskResult } from "../../engine/handler.js";
-import type { StageRecord } from "../../engine/record.js";
+import type { ExecutionRecord, StageRecord } from "../../engine/record.js";
+import { foldJournal } from "../../engine/reducers.js";
+import type { ExecutionRunner } from "../../engine/runner.js";
 import { ancestorsOf } from "../../engine/scope.js";
+import { isComplete } from "../../engine/status.js";
 import "../services.js";
 import { readBool, readClusterRef, readTarget } from "../stage-config.js";
 import type { Provider } from "../types.js";
@@ -40,9 +44,69 @@ export function deployedGroupsOf(stage: StageRecord): string[] {
   );
 }
 
+interface Child {
+  done?: ExecutionRecord;
+}
+
+/** Child executions (validation pipelines) this process follows, by execution id. */
+const children = new Map<string, Child>();
+
+function outcome(record: ExecutionRecord): { status: string; error?: string } {
+  const failed = record.stages.find((s) => s.error && ["TERMINAL", "STOPPED", "CANCELED"].includes(s.status));
+  return {
+    status: record.status,
+    ...(failed ? { error: `stage '${failed.refId}' ${failed.status} - ${failed.error}` } : {}),
+  };
+}
+
+/** Starts, follows, or (after a crash) resumes a child execution of another pipeline of the repository. */
+function pipelineRunner(ctx: StageContext): NonNullable<PlanEnv["runPipeline"]> {
+  const services = { ...ctx.services, observer: undefined };
+  const follow = (id: string, runner: ExecutionRunner) => {
+    const child: Child = {};
+    children.set(id, child);
+    const done = runner.run().then((record) => {
+      child.done = record;
+      ctx.wake();
+    });
+    ctx.keepAlive(done);
+  };
+  return async (name, parameters, id) => {
+    const known = children.get(id);
+    if (known) return known.done ? outcome(known.done) : { status: "RUNNING" };
+    const events = ctx.services.store.read(id);
+    if (events.some((e) => e.kind === "execution.started")) {
+      const record = foldJournal(events);
+      if (isComplete(record.status)) return outcome(record);
+      const resumed = resumeExecution(services, id);
+      if (!resumed.runner) return { status: "TERMINAL", error: resumed.error };
+      follow(id, resumed.runner);
+      return { status: "RUNNING" };
+    }
+    const found = ctx.services.pipelines?.resolve(name);
+    if (!found) return { status: "TERMINAL", error: "this run cannot start other pipelines" };
+    if ("error" in found) return { status: "TERMINAL", error: found.error };
+    const started = startExecution(services, {
+      pipeline: found.pipeline,
+      pipelineFile: found.file,
+      parameters,
+      executionId: id,
+      trigger: {
+        type: "pipeline",
+        parentExecution: ctx.execution.id,
+        parentPipelineStageId: ctx.stage.refId,
+      },
+    });
+    if (!started.runner) return { status: "TERMINAL", error: started.errors.join("; ") };
+    follow(id, started.runner);
+    return { status: "RUNNING" };
+  };
+}
+
 function planEnv(ctx: StageContext, provider: Provider): PlanEnv {
   const services = ctx.services.providers;
   return {
+    runPipeline: pipelineRunner(ctx),
     provider,
     guards: services?.trafficGuards ?? [],
     minCapacityRatio: services?.minCapacityRatio ?? 0,

@@ -44,6 +44,10 @@ function rollingOps(c: DeployCluster): Op[] {
     ops.push({ op: "waitHealthy", target: { var: "deployed" }, percent: c.targetHealthyDeployPercentage });
     if (c.delayBeforeDisableMs > 0)
       ops.push({ op: "delay", ms: c.delayBeforeDisableMs, label: "Wait Before Disable" });
+    if (c.pipelineBeforeCleanup) {
+      const { pipeline, parameters } = c.pipelineBeforeCleanup;
+      ops.push({ op: "validationPipeline", pipeline, parameters, percent: p });
+    }
     ops.push({ op: "disable", target: { var: "source" }, percent: p });
   }
   if (c.scaleDown) {
@@ -105,6 +109,7 @@ async function planCluster(
     onFailure,
     rollbackUntil,
     vars: source ? { source: source.name } : {},
+    token: spec.token,
   });
 }
 
