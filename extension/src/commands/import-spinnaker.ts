@@ -1,5 +1,5 @@
+import { importSpinnaker } from "@capstan/core";
 import * as vscode from "vscode";
-import { coreImportSpinnaker } from "../core-optional.js";
 import { LANGUAGE_ID } from "../pipeline-files.js";
 
 /** Where the JSON comes from; tests pass it to skip the pickers. */
@@ -16,16 +16,9 @@ export async function importSpinnakerPipeline(
   output: vscode.LogOutputChannel,
   args: ImportArgs = {},
 ): Promise<vscode.TextDocument[]> {
-  const importer = coreImportSpinnaker();
-  if (!importer) {
-    const message = "Capstan: this build of @capstan/core has no Spinnaker importer (importSpinnaker) yet.";
-    output.error(message);
-    void vscode.window.showErrorMessage(message);
-    return [];
-  }
   const json = await readJson(args);
   if (json === undefined) return [];
-  const result = importer(json);
+  const result = importSpinnaker(json);
   for (const note of result.report) output.info(`import ${note.kind} ${note.path}: ${note.message}`);
   for (const d of result.diagnostics) {
     const at = d.line !== undefined ? ` (line ${d.line}, column ${d.column ?? 1})` : "";
