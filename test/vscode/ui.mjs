@@ -101,13 +101,32 @@ export async function runUiChecks({ page, url, ws, record, artifacts }) {
     if (method.color === string.color) throw new Error(`.equals has the string's colour ${string.color}`);
   });
 
+  await check(record, "typing #judgment(' pops up the judgment names", async () => {
+    // A copy of safe-deployment.yml whose last line is an unfinished `if: "${ #judgment(`.
+    const pipelines = path.join(ws, ".capstan", "pipelines");
+    const safe = fs.readFileSync(path.join(pipelines, "safe-deployment.yml"), "utf8").trimEnd();
+    const tail =
+      '\n\n  - id: notify\n    name: Notify\n    type: wait\n    duration: 1s\n    dependsOn: [judgment]\n    if: "${ #judgment(';
+    fs.writeFileSync(path.join(pipelines, "typing.yml"), `${safe}${tail}`);
+    await quickOpen(page, "typing.yml");
+    await page.locator(".monaco-editor .view-lines").first().click();
+    await page.keyboard.press("Control+End");
+    await page.keyboard.type("'", { delay: 50 });
+    await page
+      .locator(".suggest-widget.visible .monaco-list-row", { hasText: "Manual Judgment" })
+      .first()
+      .waitFor({ timeout: T });
+  });
+
   await check(record, "screenshot of the editor", async () => {
-    await page.waitForTimeout(800);
+    await page.waitForTimeout(500);
     await page.screenshot({ path: path.join(artifacts, "editor.png") });
+    await page.keyboard.press("Escape");
   });
 
   const webview = () => page.frameLocator("iframe.webview.ready").frameLocator("#active-frame");
   const graphShown = await check(record, "Show Pipeline Graph opens a view with the stages", async () => {
+    await quickOpen(page, "safe-deployment.yml");
     await runCommand(page, "Capstan: Show Pipeline Graph");
     await page
       .locator(".tabs-container .tab", { hasText: "Graph: safe-deployment.yml" })
