@@ -13,14 +13,26 @@ export interface ExpressionScope {
   /** Declared secrets (values masked wherever they are shown). */
   secrets: Record<string, string>;
   now: number;
+  /** `expressions.allowUrls` of the pipeline: URL functions may run. */
+  allowUrls?: boolean;
+  /** `expressions.urlAllowList`: URL prefixes URL functions may read. */
+  urlAllowList?: readonly string[];
 }
 
 export type ConditionResult = { ok: true; value: unknown } | { ok: false; error: string };
 
 /** The expression language as the engine uses it (implemented by `core/src/expr`). */
 export interface ExpressionEvaluator {
-  /** Evaluates every `${ }` in strings and map keys of a plain value; never throws. */
-  evaluateTree(value: unknown, scope: ExpressionScope): { value: unknown; summary: ExpressionSummary };
+  /**
+   * Evaluates every `${ }` in strings and map keys of a plain value; never throws. `pendingUrls`
+   * lists URLs that URL functions need and that `fetchUrls` has not fetched yet.
+   */
+  evaluateTree(
+    value: unknown,
+    scope: ExpressionScope,
+  ): { value: unknown; summary: ExpressionSummary; pendingUrls?: string[] };
+  /** Fetches URLs for URL functions (after the URL restrictions), so the next evaluation has them. */
+  fetchUrls?(urls: readonly string[], scope: ExpressionScope): Promise<void>;
   /** Evaluates a condition (`${ expr }` or a bare expression) to a value; never throws. */
   evaluateCondition(text: string, scope: ExpressionScope): ConditionResult;
 }

@@ -48,7 +48,9 @@ export interface StageContext {
   evaluateTree(
     value: unknown,
     extraRoot?: Record<string, unknown>,
-  ): { value: unknown; summary: ExpressionSummary };
+  ): { value: unknown; summary: ExpressionSummary; pendingUrls?: string[] };
+  /** Fetches URLs that URL functions asked for (`pendingUrls`), so the next evaluation has them. */
+  fetchUrls(urls: readonly string[]): Promise<void>;
   /** Records a command as if it came from the inbox (a judgment from the gateway ...). */
   command(command: NewCommand): void;
   /** Sends a stage-level notification (`judgment.awaiting`, `judgment.continue` ...). */

@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { lookup } from "node:dns/promises";
+import type { UrlFetcher } from "../expr/index.js";
 import type { HttpClient, ProcessRunner, RunningProcess } from "./services.js";
 import { HttpTransportError } from "./services.js";
 
@@ -78,3 +79,22 @@ export const fetchHttpClient: HttpClient = {
     }
   },
 };
+
+/**
+ * Fetches bodies for URL functions (`#fromUrl` ...) with fetch; redirects are not followed (a
+ * redirect could lead past the URL restrictions). The connection resolves the name again.
+ */
+export function fetchUrlFetcher(http: HttpClient = fetchHttpClient, timeoutMs = 30_000): UrlFetcher {
+  return {
+    resolve: async (hostname) => (http.lookup ? http.lookup(hostname) : []),
+    async get(url) {
+      try {
+        const res = await http.request({ method: "GET", url: url.toString(), headers: {}, timeoutMs });
+        if (res.status >= 300) return { ok: false, error: `HTTP ${res.status}` };
+        return { ok: true, body: res.body };
+      } catch (error) {
+        return { ok: false, error: (error as Error).message };
+      }
+    },
+  };
+}

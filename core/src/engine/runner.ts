@@ -53,6 +53,9 @@ export class ExecutionRunner {
   /** Cleanups and notifications that must finish before `run` returns. */
   private readonly background = new Set<Promise<unknown>>();
   private buffer: JournalEvent[] = [];
+  /** Stages whose URL-function bodies are being fetched before they start, with the rounds done. */
+  private readonly prefetching = new Set<string>();
+  private readonly prefetched = new Map<string, number>();
   private wakeUp: Settled | undefined;
   private woken = false;
   private commandsDirty = true;
@@ -136,6 +139,11 @@ export class ExecutionRunner {
 
   get id(): string {
     return this.record.id;
+  }
+
+  private get urlSettings(): { allowUrls?: unknown; urlAllowList?: unknown } {
+    const e = this.pipeline.settings.expressions;
+    return e && typeof e === "object" ? (e as { allowUrls?: unknown; urlAllowList?: unknown }) : {};
   }
 
   private indexStages(): void {
@@ -249,7 +257,11 @@ export class ExecutionRunner {
       const polled = new Set<string>();
       for (const s of this.record.stages) {
         if (isComplete(this.record.status)) return;
-        if (s.status === "NOT_STARTED" && parentsAllowStart(s, this.byRef)) {
+        if (
+          s.status === "NOT_STARTED" &&
+          !this.prefetching.has(s.refId) &&
+          parentsAllowStart(s, this.byRef)
+        ) {
           this.startStage(s);
           progressed = true;
         } else if (s.status === "RUNNING" && !this.inflight.has(s.refId)) {
@@ -295,7 +307,8 @@ export class ExecutionRunner {
       }
     }
     const handler = this.handlerOf(s);
-    const { context, summary } = this.evaluateConfig(s);
+    const { context, summary, pendingUrls } = this.evaluateConfig(s);
+    if (pendingUrls?.length && this.prefetch(s, pendingUrls)) return;
     this.emit({ kind: "stage.started", refId: s.refId, context, summary });
     this.notify("stage.starting", s);
     if (!handler) {
@@ -307,8 +320,37 @@ export class ExecutionRunner {
     this.drive(s);
   }
 
+  /**
+   * Fetches what URL functions in the stage's config need, then starts it again (at most 3
+   * rounds; a URL that fails to fetch becomes an expression error). Returns false when no fetch
+   * is possible, so the stage starts now with those expressions failed.
+   */
+  private prefetch(s: StageRecord, urls: string[]): boolean {
+    const evaluator = this.services.expressions;
+    const rounds = this.prefetched.get(s.refId) ?? 0;
+    if (!evaluator.fetchUrls || rounds >= 3) return false;
+    this.prefetched.set(s.refId, rounds + 1);
+    this.prefetching.add(s.refId);
+    const release = this.services.clock.hold?.();
+    const done: Promise<void> = evaluator
+      .fetchUrls(urls, this.scope(s))
+      .catch(() => undefined)
+      .finally(() => {
+        release?.();
+        this.prefetching.delete(s.refId);
+        this.externalWork.delete(done);
+        this.wake();
+      });
+    this.externalWork.add(done);
+    return true;
+  }
+
   /** The stage's config as its context: evaluated, except the fields its handler evaluates itself. */
-  private evaluateConfig(s: StageRecord): { context: Record<string, unknown>; summary?: ExpressionSummary } {
+  private evaluateConfig(s: StageRecord): {
+    context: Record<string, unknown>;
+    summary?: ExpressionSummary;
+    pendingUrls?: string[];
+  } {
     const model = this.models.get(s.refId)!;
     const deferred = new Set(this.handlerOf(s)?.deferredFields ?? []);
     const raw: Record<string, unknown> = {};
@@ -323,6 +365,7 @@ export class ExecutionRunner {
     return {
       context: { ...(evaluated.value as Record<string, unknown>), ...later },
       summary: evaluated.summary,
+      pendingUrls: evaluated.pendingUrls,
     };
   }
 
@@ -638,6 +681,10 @@ export class ExecutionRunner {
       root: buildRoot(this.record, s, this.byRef, extra),
       secrets: this.secrets(),
       now: this.services.clock.now(),
+      allowUrls: this.urlSettings.allowUrls === true,
+      urlAllowList: Array.isArray(this.urlSettings.urlAllowList)
+        ? this.urlSettings.urlAllowList.map(String)
+        : undefined,
     };
   }
 

@@ -1,10 +1,13 @@
 import {
+  checkUrlAllowed,
   createEvaluationContext,
   type EvaluationContext,
   evaluateExpression,
   evaluateTemplate,
   evaluateTree,
   type StageView,
+  type UrlFetcher,
+  type UrlResponse,
 } from "../expr/index.js";
 import type { ConditionResult, ExpressionEvaluator, ExpressionScope } from "./expressions.js";
 import type { ExpressionSummary, StageRecord } from "./record.js";
@@ -22,10 +25,11 @@ function view(s: StageRecord): StageView {
   };
 }
 
-function context(scope: ExpressionScope): EvaluationContext {
+function context(scope: ExpressionScope, responses: ReadonlyMap<string, UrlResponse>): EvaluationContext {
   return createEvaluationContext({
     root: { ...scope.root, secrets: scope.secrets },
     host: { stages: () => scope.execution.stages.map(view), currentStageId: scope.stage?.refId },
+    urls: { enabled: scope.allowUrls === true, responses },
     now: () => scope.now,
   });
 }
@@ -44,15 +48,47 @@ function toSummary(
   return out;
 }
 
-/** The engine's view of Capstan's expression language (`core/src/expr`). */
+/**
+ * The engine's view of Capstan's expression language (`core/src/expr`). URL functions read
+ * bodies fetched beforehand by `fetchUrls` (through `fetcher`, after Orca's URL restrictions and
+ * the pipeline's `urlAllowList`); responses are kept for the life of the evaluator.
+ */
 export class SpelEvaluator implements ExpressionEvaluator {
-  evaluateTree(value: unknown, scope: ExpressionScope): { value: unknown; summary: ExpressionSummary } {
-    const result = evaluateTree(value, context(scope));
-    return { value: result.value, summary: toSummary(result.summary, scope.now) };
+  private readonly responses = new Map<string, UrlResponse>();
+
+  constructor(private readonly fetcher?: UrlFetcher) {}
+
+  evaluateTree(
+    value: unknown,
+    scope: ExpressionScope,
+  ): { value: unknown; summary: ExpressionSummary; pendingUrls?: string[] } {
+    const result = evaluateTree(value, context(scope, this.responses));
+    const pendingUrls = this.fetcher ? result.pendingUrls : [];
+    return {
+      value: result.value,
+      summary: toSummary(result.summary, scope.now),
+      ...(pendingUrls.length ? { pendingUrls } : {}),
+    };
+  }
+
+  async fetchUrls(urls: readonly string[], scope: ExpressionScope): Promise<void> {
+    const fetcher = this.fetcher;
+    if (!fetcher) return;
+    await Promise.all(
+      urls.map(async (url) => {
+        if (this.responses.has(url)) return;
+        const allowList = scope.urlAllowList;
+        if (allowList && allowList.length > 0 && !allowList.some((prefix) => url.startsWith(prefix))) {
+          this.responses.set(url, { ok: false, error: `${url} is not under expressions.urlAllowList` });
+          return;
+        }
+        this.responses.set(url, await fetchChecked(url, fetcher));
+      }),
+    );
   }
 
   evaluateCondition(text: string, scope: ExpressionScope): ConditionResult {
-    const ctx = context(scope);
+    const ctx = context(scope, this.responses);
     if (text.includes("${")) {
       const result = evaluateTemplate(text, ctx);
       const failures = Object.entries(result.summary);
@@ -64,5 +100,20 @@ export class SpelEvaluator implements ExpressionEvaluator {
     }
     const outcome = evaluateExpression(text, ctx);
     return outcome.ok ? { ok: true, value: outcome.value } : { ok: false, error: outcome.message };
+  }
+}
+
+/** Orca's URL restrictions on the name, then on the addresses it resolves to, then the GET. */
+async function fetchChecked(url: string, fetcher: UrlFetcher): Promise<UrlResponse> {
+  try {
+    const first = checkUrlAllowed(url, []);
+    if (!first.allowed) return { ok: false, error: first.reason };
+    const addresses = await fetcher.resolve(first.url.hostname.replace(/^\[|\]$/g, ""));
+    if (addresses.length === 0) return { ok: false, error: `${first.url.hostname} does not resolve` };
+    const verdict = checkUrlAllowed(url, addresses);
+    if (!verdict.allowed) return { ok: false, error: verdict.reason };
+    return await fetcher.get(verdict.url, addresses);
+  } catch (e) {
+    return { ok: false, error: e instanceof Error ? e.message : String(e) };
   }
 }

@@ -61,8 +61,11 @@ export class RunnerStageContext implements StageContext {
   evaluateTree(
     value: unknown,
     extra?: Record<string, unknown>,
-  ): { value: unknown; summary: ExpressionSummary } {
+  ): { value: unknown; summary: ExpressionSummary; pendingUrls?: string[] } {
     return this.host.services.expressions.evaluateTree(value, this.host.scopeFor(this.stage, extra));
+  }
+  async fetchUrls(urls: readonly string[]): Promise<void> {
+    await this.host.services.expressions.fetchUrls?.(urls, this.host.scopeFor(this.stage));
   }
   command(command: NewCommand): void {
     this.host.command(command);

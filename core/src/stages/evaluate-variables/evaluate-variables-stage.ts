@@ -2,24 +2,48 @@ import type { StageContext, StageHandler, TaskResult } from "../../engine/handle
 import type { ExpressionSummary } from "../../engine/record.js";
 import { stageProblem } from "../checks.js";
 
-function run(ctx: StageContext): TaskResult {
+type Evaluated = { result?: TaskResult; pendingUrls: string[] };
+
+function evaluateAll(ctx: StageContext): Evaluated {
   const raw = ctx.stage.context.variables;
   if (raw !== undefined && !Array.isArray(raw)) {
-    return { status: "TERMINAL", error: "evaluateVariables needs 'variables' as a list of {key, value}" };
+    return {
+      result: { status: "TERMINAL", error: "evaluateVariables needs 'variables' as a list of {key, value}" },
+      pendingUrls: [],
+    };
   }
   const outputs: Record<string, unknown> = {};
   const summary: ExpressionSummary = {};
+  const pendingUrls: string[] = [];
   for (const entry of (raw ?? []) as { key?: unknown; value?: unknown }[]) {
     if (!entry || typeof entry.key !== "string" || entry.key === "") {
-      return { status: "TERMINAL", error: "every variable of evaluateVariables needs a 'key'" };
+      return {
+        result: { status: "TERMINAL", error: "every variable of evaluateVariables needs a 'key'" },
+        pendingUrls: [],
+      };
     }
     // Each variable sees the ones before it, as in Orca's EvaluateVariablesTask.
     const result = ctx.evaluateTree(entry.value, outputs);
     for (const [expr, list] of Object.entries(result.summary))
       summary[expr] = [...(summary[expr] ?? []), ...list];
+    pendingUrls.push(...(result.pendingUrls ?? []));
     outputs[entry.key] = result.value;
   }
-  return { status: "SUCCEEDED", outputs, summary };
+  return { result: { status: "SUCCEEDED", outputs, summary }, pendingUrls };
+}
+
+function run(ctx: StageContext): TaskResult | Promise<TaskResult> {
+  const first = evaluateAll(ctx);
+  if (first.pendingUrls.length === 0) return first.result!;
+  // URL functions: fetch what they asked for (a few rounds, for URLs built from fetched data).
+  return (async () => {
+    let current = first;
+    for (let round = 0; round < 3 && current.pendingUrls.length > 0; round++) {
+      await ctx.fetchUrls(current.pendingUrls);
+      current = evaluateAll(ctx);
+    }
+    return current.result!;
+  })();
 }
 
 /** `evaluateVariables`: evaluates `variables` in order; each becomes an output readable as `${ key }`. */
