@@ -26,6 +26,19 @@ export async function sendCommand(
       io.stderr(`capstan: execution ${id} already ended ${record.status}\n`);
       return 1;
     }
+    if (command.type !== "cancel") {
+      const stage = record.stages.find((x) => x.refId === command.refId || x.name === command.refId);
+      if (!stage) {
+        io.stderr(
+          `capstan: execution ${id} has no stage '${command.refId}' (stages: ${record.stages.map((x) => x.refId).join(", ")})\n`,
+        );
+        return 1;
+      }
+      if (stage.status !== "RUNNING") {
+        io.stderr(`capstan: stage '${stage.refId}' is ${stage.status}, not running\n`);
+        return 1;
+      }
+    }
     const now = Date.now();
     const full = {
       ...command,
