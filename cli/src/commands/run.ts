@@ -14,6 +14,7 @@ import { type CliIo, UsageError } from "../io.js";
 import { waitForTurn } from "../run/concurrency.js";
 import { driveExecution, observers, progressFor } from "../run/drive.js";
 import { cliJudgmentGateway } from "../run/judgment-gateway.js";
+import { localTrigger } from "../run/local-trigger.js";
 import { filePipelineResolver, readPipelineFile } from "../run/pipelines.js";
 import { cliServices } from "../run/services.js";
 import { liveOwner, stateDirOf } from "../run/state.js";
@@ -126,7 +127,12 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
         }
       }
     }
-    const started = startExecution(services, { pipeline: loaded.pipeline, pipelineFile: file, parameters });
+    const started = startExecution(services, {
+      pipeline: loaded.pipeline,
+      pipelineFile: file,
+      parameters,
+      trigger: localTrigger(io.cwd, services.user ?? "anonymous"),
+    });
     if (!started.runner) {
       for (const e of started.errors) io.stderr(`capstan run: ${e}\n`);
       return 1;
