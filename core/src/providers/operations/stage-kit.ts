@@ -174,9 +174,11 @@ async function advanceAll(
       outputs: { ...original, ...outputs },
     };
   }
+  // Orca keeps deploy results in the stage context too (`#deployedServerGroups()` reads them there).
+  const deployKeys = Object.fromEntries(Object.entries(outputs).filter(([k]) => k.startsWith("deploy.")));
   return {
     status: "SUCCEEDED",
-    context: { ...context, serverGroupPlans: plans },
+    context: { ...context, ...deployKeys, serverGroupPlans: plans },
     outputs: { ...original, ...outputs },
   };
 }
