@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import { cancelCommand, cancelHelp } from "./commands/cancel.js";
 import { compileCommand, compileHelp } from "./commands/compile.js";
+import { environmentsCommand, environmentsHelp } from "./commands/environments.js";
 import { executionsCommand, executionsHelp } from "./commands/executions.js";
 import { graphCommand, graphHelp } from "./commands/graph.js";
 import { importCommand, importHelp } from "./commands/import.js";
@@ -42,6 +43,11 @@ export const commands: Record<string, Command> = {
     summary: "Write .github/workflows/capstan-<name>.yml for each pipeline (--check: verify)",
     help: compileHelp,
     run: compileCommand,
+  },
+  environments: {
+    summary: "Create the judgments' GitHub environments with required reviewers (sync)",
+    help: environmentsHelp,
+    run: environmentsCommand,
   },
   graph: {
     summary: "Print a pipeline's stage graph (mermaid, dot, text)",

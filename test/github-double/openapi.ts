@@ -66,6 +66,16 @@ export function checkExchange(x: Exchange): string[] {
     }
   }
   const response = op.responses?.[String(x.status)];
+  if (!response && x.status === 404) {
+    // GitHub answers 404 for any missing resource, though not every operation lists it (GET an
+    // environment does not): such a body must still be GitHub's `basic-error`.
+    const basic =
+      githubDescription().paths["/users/{username}"].get.responses?.["404"]?.content?.["application/json"]
+        ?.schema;
+    const v = validator("basic-error", basic ?? {});
+    if (!v(x.responseBody)) problems.push(`${where}: 404 body: ${ajv.errorsText(v.errors)}`);
+    return problems;
+  }
   if (!response) return [...problems, `${where}: status ${x.status} is not documented for this operation`];
   const responseSchema = response.content?.["application/json"]?.schema;
   if (responseSchema) {

