@@ -12,7 +12,9 @@ import { percentile, startLoad } from "./load-generator.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const CLI = join(ROOT, "cli", "bin", "capstan.js");
-const { values } = parseArgs({ options: { workers: { type: "string", default: "8" }, delay: { type: "string", default: "20" } } });
+const { values } = parseArgs({
+  options: { workers: { type: "string", default: "8" }, delay: { type: "string", default: "20" } },
+});
 const workers = Number(values.workers);
 const delay = Number(values.delay);
 
@@ -88,7 +90,10 @@ const results = [
   ),
 ];
 const report = { date: new Date().toISOString(), node: process.version, workers, delayMs: delay, results };
-writeFileSync(join(dirname(fileURLToPath(import.meta.url)), "results.json"), `${JSON.stringify(report, null, 2)}\n`);
+writeFileSync(
+  join(dirname(fileURLToPath(import.meta.url)), "results.json"),
+  `${JSON.stringify(report, null, 2)}\n`,
+);
 for (const r of results) {
   console.log(
     `${r.scenario}: sent ${r.requestsSent}, failed ${r.failed}; during the switch (${r.switchSeconds} s, ${r.requestsDuringSwitch} requests) p50 ${r.p50msDuringSwitch} ms, p99 ${r.p99msDuringSwitch} ms; overall p50 ${r.p50msOverall} ms, p99 ${r.p99msOverall} ms`,
