@@ -107,11 +107,12 @@ interface StageIndex {
   judgments: CheckStage[];
 }
 
-// Keyed by the environment object: callers check thousands of expressions against one pipeline.
-const indexes = new WeakMap<CheckEnvironment, StageIndex>();
+// Keyed by the stage list, not the environment: callers check thousands of expressions against one
+// pipeline, and give each stage its own environment (currentStageId) over the same list.
+const indexes = new WeakMap<readonly CheckStage[], StageIndex>();
 
 function indexOf(env: CheckEnvironment): StageIndex {
-  let index = indexes.get(env);
+  let index = indexes.get(env.stages);
   if (index) return index;
   index = { byName: new Map(), byId: new Map(), judgments: [] };
   for (const s of env.stages) {
@@ -121,7 +122,7 @@ function indexOf(env: CheckEnvironment): StageIndex {
     if (!index.byId.has(s.id)) index.byId.set(s.id, s);
     if (s.type === MANUAL_JUDGMENT_TYPE) index.judgments.push(s);
   }
-  indexes.set(env, index);
+  indexes.set(env.stages, index);
   return index;
 }
 

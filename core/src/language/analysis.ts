@@ -3,9 +3,14 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { SourceText } from "../diagnostics/source-text.js";
 import { type LoadedDocument, loadYaml } from "../loader/yaml-loader.js";
 import type { Pipeline } from "../model/types.js";
-import { analyzeExpressions, type ExpressionAnalysis } from "../validate/expressions.js";
-import { type ValidateOptions, validateDocument } from "../validate/validate.js";
+import type { ExpressionAnalysis } from "../validate/expressions.js";
+import type { ValidateOptions } from "../validate/validate.js";
 import { spliceStageEdit } from "./incremental.js";
+import {
+  type IncrementalValidation,
+  type ValidationState,
+  validateIncrementally,
+} from "./incremental-validate.js";
 import { findStageRegions, type StageRegions } from "./stage-regions.js";
 
 /**
@@ -29,6 +34,8 @@ export interface PipelineAnalysis {
   /** Anchors or aliases anywhere: splicing one item could change other nodes, so never splice. */
   readonly hasAliases: boolean;
   readonly options: ValidateOptions;
+  /** Whether this version has been validated yet (validation runs on first use). */
+  readonly validated: boolean;
 }
 
 /** Parses and validates a whole document. */
@@ -49,10 +56,10 @@ export function analyzePipeline(
  * `analyzePipeline(text)`. The previous analysis must not be used afterwards (its tree is reused).
  */
 export function updateAnalysis(previous: PipelineAnalysis, text: string, version: number): PipelineAnalysis {
-  if (text === previous.text) return { ...previous, version };
+  if (text === previous.text) return Object.assign(Object.create(previous) as PipelineAnalysis, { version });
   if (!previous.hasAliases) {
     const spliced = spliceStageEdit(previous, text);
-    if (spliced) return build(spliced, version, "stage-item", false, previous.options);
+    if (spliced) return build(spliced, version, "stage-item", false, previous.options, previous);
   }
   return analyzePipeline(text, version, previous.options, previous.source.path);
 }
@@ -63,26 +70,54 @@ function build(
   parse: PipelineAnalysis["parse"],
   hasAliases: boolean,
   options: ValidateOptions,
+  previous?: PipelineAnalysis,
 ): PipelineAnalysis {
-  const result = validateDocument(document, options);
-  const expressions = analyzeExpressions(document, result.pipeline);
+  // Validation runs on first use (diagnostics, or a feature reading the pipeline), not on parse:
+  // a burst of edits and completions only validates the versions someone asks about.
+  let base = previous ? stateOf(previous) : undefined;
+  let validated: IncrementalValidation | undefined;
+  const run = (): IncrementalValidation => {
+    if (!validated) {
+      validated = validateIncrementally(document, options, hasAliases, base);
+      base = undefined;
+    }
+    return validated;
+  };
   let regions: StageRegions | undefined;
-  return {
+  const analysis: PipelineAnalysis & { [STATE]: () => ValidationState | undefined } = {
     version,
     text: document.source.text,
     source: document.source,
     document,
-    pipeline: result.pipeline,
-    diagnostics: result.diagnostics,
-    expressions,
+    get pipeline() {
+      return run().pipeline;
+    },
+    get diagnostics() {
+      return run().diagnostics;
+    },
+    get expressions() {
+      return run().expressions;
+    },
     get regions() {
       regions ??= findStageRegions(document.source);
       return regions;
     },
+    get validated() {
+      return validated !== undefined;
+    },
     parse,
     hasAliases,
     options,
+    // The newest per-item results this chain has: this version's, or the one it would start from.
+    [STATE]: () => validated?.state ?? base,
   };
+  return analysis;
+}
+
+const STATE = Symbol("validation state");
+
+function stateOf(analysis: PipelineAnalysis): ValidationState | undefined {
+  return (analysis as PipelineAnalysis & { [STATE]?: () => ValidationState | undefined })[STATE]?.();
 }
 
 function hasAnchorsOrAliases(document: LoadedDocument): boolean {

@@ -2,7 +2,9 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
-import { analyzePipeline, updateAnalysis } from "./analysis.js";
+// @ts-expect-error -- the benchmark's fixture generator is plain JavaScript.
+import { pipelineText } from "../../../bench/lsp/generate.mjs";
+import { analyzePipeline, type PipelineAnalysis, updateAnalysis } from "./analysis.js";
 
 const examples = fileURLToPath(new URL("../../../examples", import.meta.url));
 const files = readdirSync(examples).filter((f) => f.endsWith(".yml"));
@@ -78,4 +80,65 @@ describe("incremental re-analysis", () => {
       expect(spliced).toBeGreaterThan(0);
     });
   }
+
+  const sameAsFresh = (analysis: PipelineAnalysis, text: string, label: string) => {
+    const fresh = analyzePipeline(text, 0);
+    expect(analysis.diagnostics, label).toEqual(fresh.diagnostics);
+    expect(analysis.pipeline.stages, label).toEqual(fresh.pipeline.stages);
+    expect(analysis.expressions.sites, label).toEqual(fresh.expressions.sites);
+  };
+
+  test("targeted edits on the 200-stage benchmark file (names, ids, dependsOn, types, expressions) match a fresh analysis", () => {
+    let text = (pipelineText(200) as string).replace(
+      "name: bench-pipeline\n",
+      "name: bench-pipeline\nsecrets: [tok]\n",
+    );
+    text += "notifications:\n  - type: slack\n    channel: \"${ #stage('Stage 199')['status'] }\"\n";
+    let analysis = analyzePipeline(text, 0);
+    const edits: [string, string][] = [
+      ["name: Stage 100\n", "name: Stage 100x\n"],
+      ["name: Stage 100x\n", "name: Stage 100\n"],
+      ["name: Stage 199\n", "name: Renamed\n"],
+      ["name: Renamed\n", "name: Stage 199\n"],
+      ["id: s50\n", "id: s50b\n"],
+      ["id: s50b\n", "id: s50\n"],
+      ["dependsOn: [s120]", "dependsOn: [s130]"],
+      ["dependsOn: [s130]", "dependsOn: [s120]"],
+      ["inputs: [continue, rollback]", "inputs: [go]"],
+      ["Stage 60')['status']", "Stage 6O')['status']"],
+      ["Stage 6O')['status']", "Stage 60')['status']"],
+      ["id: s77\n    name: Stage 77\n    type: run", "id: s77\n    name: Stage 77\n    type: wiat"],
+      ["command: echo hello\n", "command: ${ parameters.nope } #x\n"],
+      ["id: s150\n", "id: s150\n    extra: 1\n"],
+    ];
+    let step = 0;
+    for (const [from, to] of edits) {
+      expect(text.includes(from), from).toBe(true);
+      text = text.replace(from, to);
+      analysis = updateAnalysis(analysis, text, ++step);
+      expect(analysis.parse, from).toBe("stage-item");
+      // Skip validating every other version: the next one must start from the last validated state.
+      if (step % 3 !== 1) sameAsFresh(analysis, text, `${from} -> ${to}`);
+    }
+  });
+
+  test("fuzzed edits on the 200-stage benchmark file match a fresh analysis", () => {
+    const original = pipelineText(200) as string;
+    let spliced = 0;
+    for (let seed = 1; seed <= 2; seed++) {
+      const random = generator(seed);
+      let analysis = analyzePipeline(original, 0);
+      let text = original;
+      for (let step = 1; step <= 20; step++) {
+        // Most edits land in the stages, as typing does; some anywhere.
+        const at = random(text.length + 1);
+        if (random(3) === 0) text = text.slice(0, at) + text.slice(Math.min(text.length, at + 1 + random(6)));
+        else text = text.slice(0, at) + PIECES[random(PIECES.length)] + text.slice(at);
+        analysis = updateAnalysis(analysis, text, step);
+        if (analysis.parse === "stage-item") spliced++;
+        if (step % 4 !== 0) sameAsFresh(analysis, text, `seed ${seed} step ${step}`);
+      }
+    }
+    expect(spliced).toBeGreaterThan(0);
+  }, 180_000);
 });

@@ -1,5 +1,5 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${ }` is the syntax this module handles.
-import { isPair, isScalar, type Scalar, visit } from "yaml";
+import { type Document, isPair, isScalar, type Node, type Scalar, visit } from "yaml";
 import { type Diagnostic, diagnostic, type Span } from "../diagnostics/diagnostic.js";
 import type { ExprNode } from "../expr/ast.js";
 import { type CheckEnvironment, type CheckStage, checkAst, type ExprReference } from "../expr/checker.js";
@@ -124,34 +124,62 @@ class LazyStage implements CheckStage {
 }
 
 function computeAnalysis(doc: LoadedDocument, pipeline: Pipeline): ExpressionAnalysis {
-  const text = doc.source.text;
   const environment = expressionEnvironment(pipeline);
   const stageStarts = pipeline.stages.map((s) => s.source.span);
   const envByStage = new Map<number | undefined, CheckEnvironment>();
   const envFor = (stageIndex: number | undefined) => {
     let env = envByStage.get(stageIndex);
     if (!env) {
-      env = {
-        ...environment,
-        currentStageId: stageIndex === undefined ? undefined : pipeline.stages[stageIndex].id,
-      };
+      env = stageEnvironment(environment, pipeline, stageIndex);
       envByStage.set(stageIndex, env);
     }
     return env;
   };
+  const found = expressionSitesIn(doc.source.text, doc.yaml, (offset) => {
+    const stageIndex = stageAt(stageStarts, offset);
+    return { stageIndex, env: envFor(stageIndex) };
+  });
+  return { ...found, environment };
+}
+
+/** The environment for expressions of one stage (undefined: outside any stage). */
+export function stageEnvironment(
+  environment: CheckEnvironment,
+  pipeline: Pipeline,
+  stageIndex: number | undefined,
+): CheckEnvironment {
+  return {
+    ...environment,
+    currentStageId: stageIndex === undefined ? undefined : pipeline.stages[stageIndex].id,
+  };
+}
+
+/**
+ * Finds and checks every `${ }` in the string scalars under `root` (a document or one node);
+ * `scope` tells, from a scalar's offset, which stage holds it and the environment to use.
+ * `skip` leaves one subtree out (the language server checks `stages` items separately).
+ */
+export function expressionSitesIn(
+  text: string,
+  root: Document | Node,
+  scope: (offset: number) => { stageIndex: number | undefined; env: CheckEnvironment },
+  skip?: Node,
+): { sites: ExpressionSite[]; diagnostics: Diagnostic[] } {
   const sites: ExpressionSite[] = [];
   const diagnostics: Diagnostic[] = [];
-  visit(doc.yaml, {
+  visit(root, {
+    Node(_key, node) {
+      return node === skip ? visit.SKIP : undefined;
+    },
     Scalar(key, node, path) {
       if (typeof node.value !== "string" || !node.range || !node.value.includes("${")) return;
       const parent = path[path.length - 1];
       const isKey = key === "key" && isPair(parent);
-      const stageIndex = stageAt(stageStarts, node.range[0]);
-      const site = analyzeSite(text, node, isKey, stageIndex, envFor(stageIndex), diagnostics);
-      sites.push(site);
+      const { stageIndex, env } = scope(node.range[0]);
+      sites.push(analyzeSite(text, node, isKey, stageIndex, env, diagnostics));
     },
   });
-  return { sites, diagnostics, environment };
+  return { sites, diagnostics };
 }
 
 function stageAt(spans: Span[], offset: number): number | undefined {

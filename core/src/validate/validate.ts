@@ -43,41 +43,91 @@ export function validatePipelineText(
 
 /** Validates an already loaded document (the language server keeps documents loaded). */
 export function validateDocument(document: LoadedDocument, options: ValidateOptions = {}): ValidationResult {
-  const { pipeline, diagnostics: buildDiagnostics } = buildPipeline(document);
-  const unquoted = checkUnquotedExpressions(document);
-  const cutLines = new Set(unquoted.map((d) => document.source.position(d.span.start).line));
-  // YAML's own errors on a line where an unquoted expression was cut are symptoms of that one problem.
-  const yamlDiagnostics = document.diagnostics.filter(
-    (d) => !cutLines.has(document.source.position(d.span.start).line),
-  );
-  const diagnostics = [
-    ...yamlDiagnostics,
-    ...unquoted,
-    ...(document.value === null || typeof document.value !== "object" ? rootProblem(document) : []),
-    ...validateSchema(document).filter((d) => !cutLines.has(document.source.position(d.span.start).line)),
-    ...buildDiagnostics,
-    ...checkGraph(pipeline),
-    ...checkFields(pipeline, options.runnableTypes ?? stageTypes().runnable),
-    ...checkStageHandlers(pipeline, stageTypes().registry),
-    // Expressions that YAML cut short are reported once, as expression-unquoted.
-    ...checkExpressions(document, pipeline).filter(
-      (d) => !cutLines.has(document.source.position(d.span.start).line),
-    ),
-  ];
-  for (const check of options.extraChecks ?? []) diagnostics.push(...check(document, pipeline));
+  const parts = validateParts(document, options);
   return {
     document,
-    pipeline,
-    diagnostics: sortDiagnostics(clampSpans(diagnostics, document.source.text.length)),
+    pipeline: parts.pipeline,
+    diagnostics: assembleDiagnostics(parts, document.source.text.length),
   };
+}
+
+/**
+ * The validator's findings by check, before merging: the language server keeps the per-stage
+ * ones between edits and recomputes only the edited stage's.
+ */
+export interface ValidationParts {
+  pipeline: Pipeline;
+  /** YAML's own problems (minus lines where an unquoted expression was cut). */
+  yaml: Diagnostic[];
+  unquoted: Diagnostic[];
+  root: Diagnostic[];
+  schema: Diagnostic[];
+  build: Diagnostic[];
+  graph: Diagnostic[];
+  fields: Diagnostic[];
+  /** Each stage type handler's own static checks (they may read the whole pipeline). */
+  handlers: Diagnostic[];
+  expressions: Diagnostic[];
+  extra: Diagnostic[];
+}
+
+/** Runs every check and returns the findings grouped by check (see `assembleDiagnostics`). */
+export function validateParts(document: LoadedDocument, options: ValidateOptions = {}): ValidationParts {
+  const { pipeline, diagnostics: build } = buildPipeline(document);
+  const unquoted = checkUnquotedExpressions(document);
+  const notCut = cutLineFilter(document, unquoted);
+  const extra: Diagnostic[] = [];
+  for (const check of options.extraChecks ?? []) extra.push(...check(document, pipeline));
+  return {
+    pipeline,
+    // YAML's own errors on a line where an unquoted expression was cut are symptoms of that one problem.
+    yaml: document.diagnostics.filter(notCut),
+    unquoted,
+    root: document.value === null || typeof document.value !== "object" ? rootProblem(document) : [],
+    schema: validateSchema(document).filter(notCut),
+    build,
+    graph: checkGraph(pipeline),
+    fields: checkFields(pipeline, options.runnableTypes ?? defaultStageTypes().runnable),
+    handlers: checkStageHandlers(pipeline, defaultStageTypes().registry),
+    // Expressions that YAML cut short are reported once, as expression-unquoted.
+    expressions: checkExpressions(document, pipeline).filter(notCut),
+    extra,
+  };
+}
+
+/** A filter dropping diagnostics on the lines of `unquoted` (expression-unquoted findings). */
+export function cutLineFilter(
+  document: Pick<LoadedDocument, "source">,
+  unquoted: readonly Diagnostic[],
+): (d: Diagnostic) => boolean {
+  if (unquoted.length === 0) return () => true;
+  const cutLines = new Set(unquoted.map((d) => document.source.position(d.span.start).line));
+  return (d) => !cutLines.has(document.source.position(d.span.start).line);
+}
+
+/** The sorted, de-duplicated diagnostics of a validation, in the order `validateDocument` gives. */
+export function assembleDiagnostics(parts: ValidationParts, textLength: number): Diagnostic[] {
+  const diagnostics = [
+    ...parts.yaml,
+    ...parts.unquoted,
+    ...parts.root,
+    ...parts.schema,
+    ...parts.build,
+    ...parts.graph,
+    ...parts.fields,
+    ...parts.handlers,
+    ...parts.expressions,
+    ...parts.extra,
+  ];
+  return sortDiagnostics(clampSpans(diagnostics, textLength));
 }
 
 let registryCache:
   | { registry: ReturnType<typeof defaultStageRegistry>; runnable: ReadonlySet<string> }
   | undefined;
 
-/** The default stage registry, built once: validation only reads it. */
-function stageTypes() {
+/** The default stage registry and its runnable types, built once: validation only reads them. */
+export function defaultStageTypes() {
   if (!registryCache) {
     const registry = defaultStageRegistry();
     registryCache = { registry, runnable: new Set(registry.types()) };
