@@ -92,7 +92,11 @@ export async function simulate(options: SimulationOptions): Promise<Simulation> 
   const ancestors = (id: string): string[] => {
     const seen = new Set<string>();
     const visit = (j: string) => {
-      for (const n of needsOf(wf.jobs[j])) if (!seen.has(n)) seen.add(n), visit(n);
+      for (const n of needsOf(wf.jobs[j])) {
+        if (seen.has(n)) continue;
+        seen.add(n);
+        visit(n);
+      }
     };
     visit(id);
     return [...seen];
@@ -197,6 +201,19 @@ async function reviewAs(gh: GithubDouble, run: RunState, env: string, answer: Ga
   });
 }
 
+/**
+ * What the runner does to a step's log: values registered with `::add-mask::` (and the secrets it
+ * passed in) are replaced by `***`.
+ */
+export function maskSecrets(output: string, known: string[]): string {
+  const masks = new Set(known.filter(Boolean));
+  for (const m of output.matchAll(/^::add-mask::(.*)$/gm)) if (m[1]) masks.add(m[1]);
+  let masked = output;
+  for (const value of [...masks].sort((a, b) => b.length - a.length))
+    masked = masked.split(value).join("***");
+  return masked;
+}
+
 function runNode(
   script: string,
   cwd: string,
@@ -273,7 +290,7 @@ async function runSteps(
     };
     // Asynchronous: the GitHub double answering the action lives in this process.
     const child = await runNode(resolve(options.bundle), options.workspace, env);
-    log += child.output;
+    log += maskSecrets(child.output, [...Object.values(options.secrets ?? {}), options.double.appToken]);
     const outputs = existsSync(outputFile) ? parseFileCommands(readFileSync(outputFile, "utf8")) : {};
     if (step.id) steps[String(step.id)] = { outputs };
     if (child.code !== 0) {

@@ -63,7 +63,7 @@ export async function finalizeMode(a: ActionContext): Promise<void> {
   for (const gate of plan.gates) {
     const result = needs[gate.id]?.result;
     const stage = before.stages.find((s) => s.refId === gate.stage);
-    if (!stage || stage.status !== "RUNNING" || stage.context.judgmentStatus) continue;
+    if (stage?.status !== "RUNNING" || stage.context.judgmentStatus) continue;
     if (commands.some((c) => c.type === "judge" && c.refId === gate.stage)) continue;
     if (result !== "failure" && result !== "cancelled") continue;
     const forEnv = reviews.filter((r) =>

@@ -30,7 +30,7 @@ export async function judgeMode(a: ActionContext): Promise<void> {
   const events = mergeJournals(...journals.map((j) => j.events));
   const record = foldJournal(events);
   const stage = record.stages.find((s) => s.refId === gate.stage);
-  if (!stage || stage.status !== "RUNNING") {
+  if (stage?.status !== "RUNNING") {
     throw new Error(
       `Judgment '${gate.stage}' is ${stage?.status ?? "unknown"} in the journal, not waiting for a review.`,
     );
