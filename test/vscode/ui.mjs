@@ -15,18 +15,20 @@ async function check(record, name, fn) {
   }
 }
 
+/** Opens a pipeline file by clicking it in the Explorer (the workspace's pipelines folder is expanded). */
 async function quickOpen(page, file) {
-  await page
-    .locator(".monaco-editor")
-    .first()
-    .waitFor({ state: "attached", timeout: T })
-    .catch(() => undefined);
-  await page.keyboard.press("Control+P");
-  const input = page.locator(".quick-input-widget input");
-  await input.waitFor({ timeout: T });
-  await input.fill(file);
-  await page.locator(".quick-input-list .monaco-list-row", { hasText: file }).first().waitFor({ timeout: T });
-  await page.keyboard.press("Enter");
+  await page.keyboard.press("Escape"); // close any widget that would swallow the click
+  const row = page
+    .locator(".explorer-folders-view .monaco-list-row", {
+      hasText: new RegExp(`^${file.replace(/\./g, "\\.")}`),
+    })
+    .first();
+  if (!(await row.isVisible())) {
+    // the folder is collapsed on a fresh profile: expand .capstan/pipelines
+    await page.locator(".explorer-folders-view .monaco-list-row", { hasText: ".capstan" }).first().click();
+  }
+  await row.waitFor({ timeout: T });
+  await row.click();
   await page.locator(".tabs-container .tab.active", { hasText: file }).waitFor({ timeout: T });
 }
 
@@ -35,11 +37,9 @@ async function runCommand(page, title) {
   const input = page.locator(".quick-input-widget input");
   await input.waitFor({ timeout: T });
   await input.fill(`>${title}`);
-  await page
-    .locator(".quick-input-list .monaco-list-row", { hasText: title })
-    .first()
-    .waitFor({ timeout: T });
-  await page.keyboard.press("Enter");
+  const row = page.locator(".quick-input-list .monaco-list-row", { hasText: title }).first();
+  await row.waitFor({ timeout: T });
+  await row.click(); // not Enter: the highlighted row may still be a recently used command
 }
 
 /** Colours of the spans in the editor line containing `lineText`, keyed by their text. */
@@ -58,6 +58,12 @@ async function lineColours(page, lineText) {
 
 /** Runs the page-level checks; each records its own result. */
 export async function runUiChecks({ page, url, ws, record, artifacts }) {
+  // A copy of safe-deployment.yml whose last line is an unfinished `if: "${ #judgment(`.
+  const pipelines = path.join(ws, ".capstan", "pipelines");
+  const safe = fs.readFileSync(path.join(pipelines, "safe-deployment.yml"), "utf8").trimEnd();
+  const tail =
+    '\n\n  - id: notify\n    name: Notify\n    type: wait\n    duration: 1s\n    dependsOn: [judgment]\n    if: "${ #judgment(';
+  fs.writeFileSync(path.join(pipelines, "typing.yml"), `${safe}${tail}`);
   await page.goto(url, { waitUntil: "domcontentloaded" });
   await page.locator(".monaco-workbench").waitFor({ timeout: 60_000 });
   await page.locator(".explorer-folders-view").waitFor({ timeout: 60_000 });
@@ -102,12 +108,6 @@ export async function runUiChecks({ page, url, ws, record, artifacts }) {
   });
 
   await check(record, "typing #judgment(' pops up the judgment names", async () => {
-    // A copy of safe-deployment.yml whose last line is an unfinished `if: "${ #judgment(`.
-    const pipelines = path.join(ws, ".capstan", "pipelines");
-    const safe = fs.readFileSync(path.join(pipelines, "safe-deployment.yml"), "utf8").trimEnd();
-    const tail =
-      '\n\n  - id: notify\n    name: Notify\n    type: wait\n    duration: 1s\n    dependsOn: [judgment]\n    if: "${ #judgment(';
-    fs.writeFileSync(path.join(pipelines, "typing.yml"), `${safe}${tail}`);
     await quickOpen(page, "typing.yml");
     await page.locator(".monaco-editor .view-lines").first().click();
     await page.keyboard.press("Control+End");
