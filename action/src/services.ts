@@ -1,12 +1,15 @@
 import * as core from "@actions/core";
 import {
+  createNotifier,
   defaultStageRegistry,
   type ExecutionObserver,
   fetchHttpClient,
+  fetchUrlFetcher,
   nodeProcessRunner,
   type Pipeline,
   SpelEvaluator,
   secretEnvName,
+  systemClock,
 } from "@capstan/core";
 import type { RunContext } from "./context.js";
 import type { SegmentOptions } from "./engine/segment-runner.js";
@@ -66,7 +69,7 @@ export function engineServices(
   }
   return {
     registry: defaultStageRegistry(),
-    expressions: new SpelEvaluator(),
+    expressions: new SpelEvaluator(fetchUrlFetcher()),
     random: Math.random,
     processes: nodeProcessRunner,
     http: fetchHttpClient,
@@ -75,5 +78,7 @@ export function engineServices(
     secrets: declaredSecrets(pipeline, env),
     user: ctx.actor,
     observer: groupingObserver(pipeline, owned),
+    // Slack and webhook notifications (judgment awaiting/continue/stop, pipeline events).
+    notifier: createNotifier({ http: fetchHttpClient, clock: systemClock }),
   };
 }
