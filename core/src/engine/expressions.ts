@@ -19,7 +19,10 @@ export interface ExpressionScope {
   urlAllowList?: readonly string[];
 }
 
-export type ConditionResult = { ok: true; value: unknown } | { ok: false; error: string };
+export type ConditionResult =
+  | { ok: true; value: unknown }
+  /** `pendingUrls`: URL functions need these fetched (`fetchUrls`) before evaluating again. */
+  | { ok: false; error: string; pendingUrls?: string[] };
 
 /** The expression language as the engine uses it (implemented by `core/src/expr`). */
 export interface ExpressionEvaluator {

@@ -27,6 +27,12 @@ export type TaskResult =
       summary?: ExpressionSummary;
     };
 
+/** What a cancel handler may record about the state it left. */
+export interface CancelResult {
+  context?: Record<string, unknown>;
+  outputs?: Record<string, unknown>;
+}
+
 /** What a stage handler gets on each call. */
 export interface StageContext {
   readonly execution: ExecutionRecord;
@@ -70,17 +76,22 @@ export interface StageHandler {
   defaultTimeoutMs?: number;
   /**
    * start/poll have no effect outside the engine (wait, evaluateVariables ...), so the journal may
-   * be written after them in one batch instead of before each call.
+   * be written after them in one batch instead of before each call. A function decides per stage
+   * (checkPreconditions is pure unless it asks a provider).
    */
-  pure?: boolean;
+  pure?: boolean | ((stage: StageRecord) => boolean);
   /** `capstan skip` may end it early. */
   skippable?: boolean;
   start(ctx: StageContext): TaskResult | Promise<TaskResult>;
   poll?(ctx: StageContext): TaskResult | Promise<TaskResult>;
   /** Called instead of `poll` for a stage found running when an execution is resumed. */
   resume?(ctx: StageContext): TaskResult | Promise<TaskResult>;
-  /** Best-effort cleanup when the stage is canceled or times out. */
-  cancel?(ctx: StageContext): void | Promise<void>;
+  /**
+   * Best-effort cleanup when the stage is canceled or times out. What it returns is merged into
+   * the (already CANCELED) stage's context and outputs, so the record shows what was left behind.
+   */
+  // biome-ignore lint/suspicious/noConfusingVoidType: most cancel handlers return nothing (Promise<void>).
+  cancel?(ctx: StageContext): void | CancelResult | Promise<void | CancelResult>;
   /** Static checks of the stage's own fields, run by validation. */
   check?(stage: Stage, pipeline: Pipeline): Diagnostic[];
 }

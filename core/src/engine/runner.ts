@@ -452,7 +452,8 @@ export class ExecutionRunner {
     handler: StageHandler,
   ): void {
     // Anything a handler does may leave the engine, so the journal is made durable first.
-    if (!handler.pure) this.flush();
+    const pure = typeof handler.pure === "function" ? handler.pure(s) : handler.pure === true;
+    if (!pure) this.flush();
     let out: TaskResult | Promise<TaskResult>;
     try {
       out = method.call(handler, this.stageContext(s));
@@ -534,7 +535,20 @@ export class ExecutionRunner {
       this.flush();
       // The task's own signal is aborted by now; the cancel call gets a fresh one with a time limit.
       const ctx = this.stageContext(s, AbortSignal.timeout(30_000));
-      this.track(Promise.resolve().then(() => handler.cancel?.(ctx)));
+      this.track(
+        Promise.resolve()
+          .then(() => handler.cancel?.(ctx))
+          .then((left) => {
+            if (!left || (!left.context && !left.outputs)) return;
+            this.emit({
+              kind: "stage.updated",
+              refId: s.refId,
+              context: left.context,
+              outputs: left.outputs,
+            });
+            this.flush();
+          }),
+      );
     }
   }
 

@@ -1,4 +1,5 @@
 import type { Pipeline, Stage } from "../model/types.js";
+import type { ProviderServices } from "../providers/services.js";
 import type { Clock } from "./clock.js";
 import type { JournalEvent } from "./events.js";
 import type { ExpressionEvaluator } from "./expressions.js";
@@ -142,4 +143,6 @@ export interface EngineServices {
   allowLoopbackUrls?: boolean;
   /** Writer id for event ids; random when absent. */
   writerId?: string;
+  /** Providers for server-group stages and clusterSize preconditions (the CLI passes the local one). */
+  providers?: ProviderServices;
 }

@@ -13,13 +13,6 @@ export interface ProviderServices {
   pollMs?: number;
 }
 
-declare module "../engine/services.js" {
-  interface EngineServices {
-    /** Providers for server-group stages (the CLI passes the local provider of the repository). */
-    providers?: ProviderServices;
-  }
-}
-
 /** Providers from a fixed list; the first one is the default when a stage names none. */
 export function providerServices(
   providers: readonly Provider[],

@@ -28,7 +28,6 @@ stages:
       ["webhook-status-url-resolution", "error"],
       ["pipeline-calls-itself", "warning"],
       ["variable-key-duplicate", "warning"],
-      ["precondition-needs-provider", "warning"],
       ["precondition-type-unknown", "error"],
     ]);
   });

@@ -5,7 +5,6 @@ import { foldJournal } from "../../engine/reducers.js";
 import type { ExecutionRunner } from "../../engine/runner.js";
 import { ancestorsOf } from "../../engine/scope.js";
 import { isComplete } from "../../engine/status.js";
-import "../services.js";
 import { readBool, readClusterRef, readTarget } from "../stage-config.js";
 import type { Provider } from "../types.js";
 import { resolveTarget } from "./cluster-ops.js";
