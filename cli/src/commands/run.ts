@@ -13,6 +13,7 @@ import { formatHuman } from "../format-diagnostics.js";
 import { type CliIo, UsageError } from "../io.js";
 import { waitForTurn } from "../run/concurrency.js";
 import { driveExecution, observers, progressFor } from "../run/drive.js";
+import { checkJudgeAnswers } from "../run/judge-answers.js";
 import { cliJudgmentGateway } from "../run/judgment-gateway.js";
 import { localTrigger } from "../run/local-trigger.js";
 import { filePipelineResolver, readPipelineFile } from "../run/pipelines.js";
@@ -68,6 +69,13 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   }
   const parameters = keyValues(values.param, "--param");
   const answers = keyValues(values.judge, "--judge");
+  const pipelines = filePipelineResolver(io.cwd, file);
+  const wrongAnswers = checkJudgeAnswers(answers, loaded.pipeline, pipelines);
+  if (wrongAnswers.length > 0) {
+    for (const problem of wrongAnswers) io.stderr(`capstan run: ${problem}\n`);
+    io.stderr("capstan run: nothing was run.\n");
+    return 2;
+  }
   const store = new FileStateStore(stateDirOf(io, values["state-dir"]));
   const { observer, live } = progressFor(io, values.json);
   const judgments = cliJudgmentGateway({
@@ -80,7 +88,6 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
         `waiting for judgment of '${req.stageName}': run 'capstan judge ${req.executionId} ${req.refId} <${[...req.inputs, "stop"].join("|")}>'\n`,
       ),
   });
-  const pipelines = filePipelineResolver(io.cwd, file);
   const services = cliServices({ io, store, judgments, observer: observers(observer), pipelines });
   const say = values.json ? io.stderr : io.stdout;
   /** Runs the pipelines this execution triggers (Orca's pipeline triggers), one after another. */
