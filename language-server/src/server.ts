@@ -16,6 +16,8 @@ import {
   prepareRename,
   references,
   rename,
+  semanticTokens,
+  semanticTokensLegend,
   updateAnalysis,
   validate,
   type WorkspacePipeline,
@@ -104,6 +106,7 @@ export function startServer(connection: Connection): void {
         codeActionProvider: { codeActionKinds: ["quickfix"] },
         foldingRangeProvider: true,
         inlayHintProvider: true,
+        semanticTokensProvider: { legend: semanticTokensLegend, full: true, range: false },
       },
       serverInfo: { name: "capstan-language-server", version: "0.1.0" },
     };
@@ -174,6 +177,10 @@ export function startServer(connection: Connection): void {
   );
   connection.languages.inlayHint.on((params, token) =>
     withDocument(params.textDocument.uri, token, (a) => inlayHints(a, params.range) as lsp.InlayHint[]),
+  );
+
+  connection.languages.semanticTokens.on(
+    (params, token) => withDocument(params.textDocument.uri, token, (a) => semanticTokens(a)) ?? { data: [] },
   );
 
   documents.listen(connection);

@@ -1,7 +1,9 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the pipeline holds `${ }` expressions.
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { decodeSemanticTokens } from "@capstan/core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { buildServer, LspClient } from "./lsp-client.js";
 
@@ -28,6 +30,7 @@ describe("language server over stdio", () => {
   let uri: string;
   let version = 1;
   let text = PIPELINE;
+  let legend: { tokenTypes: string[]; tokenModifiers: string[] };
 
   const change = (line: number, from: number, to: number, newText: string, endLine = line) => {
     const lines = text.split("\n");
@@ -53,15 +56,18 @@ describe("language server over stdio", () => {
     );
     uri = pathToFileURL(join(root, ".capstan", "pipelines", "deploy.yml")).href;
     client = new LspClient();
-    const init = await client.request<{ capabilities: { textDocumentSync: { change: number } } }>(
-      "initialize",
-      {
-        processId: process.pid,
-        rootUri: pathToFileURL(root).href,
-        capabilities: {},
-      },
-    );
+    const init = await client.request<{
+      capabilities: {
+        textDocumentSync: { change: number };
+        semanticTokensProvider: { legend: { tokenTypes: string[]; tokenModifiers: string[] } };
+      };
+    }>("initialize", {
+      processId: process.pid,
+      rootUri: pathToFileURL(root).href,
+      capabilities: {},
+    });
     expect(init.capabilities.textDocumentSync.change).toBe(2);
+    legend = init.capabilities.semanticTokensProvider.legend;
     client.notify("initialized", {});
   }, 120_000);
 
@@ -124,6 +130,26 @@ describe("language server over stdio", () => {
     expect(edit.changes[uri].map((e) => [e.range.start.line, e.newText])).toEqual([
       [6, "Approve"],
       [13, "Approve"],
+    ]);
+
+    // Semantic tokens of the `if:` expression, decoded with the legend the server announced.
+    const tokens = await client.request<{ data: number[] }>("textDocument/semanticTokens/full", {
+      textDocument: { uri },
+    });
+    const lines = text.split("\n");
+    expect(
+      decodeSemanticTokens(tokens.data, legend).map((t) => [
+        t.line,
+        lines[t.line].slice(t.character, t.character + t.length),
+        t.type,
+      ]),
+    ).toEqual([
+      [13, "${", "macro"],
+      [13, "#judgment", "function"],
+      [13, "'Judge'", "enumMember"],
+      [13, "==", "operator"],
+      [13, "'continue'", "string"],
+      [13, "}", "macro"],
     ]);
   });
 

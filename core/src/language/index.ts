@@ -7,6 +7,7 @@ export * from "./document-symbols.js";
 export * from "./folding-and-hints.js";
 export * from "./hover.js";
 export * from "./navigation.js";
+export * from "./semantic-tokens.js";
 export * from "./stage-regions.js";
 export * from "./types.js";
 export * from "./workflow-status.js";
