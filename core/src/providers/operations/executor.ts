@@ -18,6 +18,8 @@ export interface PlanEnv {
   log(text: string): void;
   /** Longest wait for instances to become healthy or go away before the step fails. */
   waitLimitMs: number;
+  /** Aborted when the stage is canceled: no further step starts (the current one finishes). */
+  signal?: AbortSignal;
   /**
    * Runs (or follows, after a resume) another pipeline of the repository as a child execution with
    * this id; resolves RUNNING until it ends.
@@ -366,6 +368,7 @@ async function expandClusterOp(
  */
 export async function advancePlan(plan: PlanState, env: PlanEnv): Promise<PlanResult> {
   for (let guardLoop = 0; guardLoop < 200; guardLoop++) {
+    if (env.signal?.aborted) return { status: "RUNNING", waitingFor: "canceled" };
     if (plan.step >= plan.ops.length) {
       if (plan.failed) return { status: "TERMINAL", error: `${plan.failed} (rolled back)` };
       return { status: "SUCCEEDED" };

@@ -1,5 +1,5 @@
 import { resumeExecution, startExecution } from "../../engine/engine.js";
-import type { StageContext, StageHandler, TaskResult } from "../../engine/handler.js";
+import type { CancelResult, StageContext, StageHandler, TaskResult } from "../../engine/handler.js";
 import type { ExecutionRecord, StageRecord } from "../../engine/record.js";
 import { foldJournal } from "../../engine/reducers.js";
 import type { ExecutionRunner } from "../../engine/runner.js";
@@ -112,8 +112,13 @@ function planEnv(ctx: StageContext, provider: Provider): PlanEnv {
     now: () => ctx.now(),
     log: (text) => ctx.log(`${text}\n`),
     waitLimitMs: DEFAULT_WAIT_LIMIT_MS,
+    signal: ctx.signal,
   };
 }
+
+/** Plans being advanced right now in this process, by execution and stage (what a cancel waits for). */
+const advancing = new Map<string, { plans: PlanState[]; done: Promise<unknown> }>();
+const advancingKey = (ctx: StageContext) => `${ctx.execution.id}/${ctx.stage.refId}`;
 
 /** How a plan-driven stage type is built. */
 export interface PlanStageSpec {
@@ -139,13 +144,21 @@ async function advanceAll(
   extra: Record<string, unknown> = {},
 ): Promise<TaskResult> {
   const before = JSON.stringify(ctx.stage.context.serverGroupPlans ?? null);
-  const results = await Promise.all(
+  const work = Promise.all(
     plans.map(async (plan) => {
       const provider = providerFor(ctx, plan.target.provider, plan.target.account);
       if ("error" in provider) return { status: "TERMINAL" as const, error: provider.error };
       return advancePlan(plan, planEnv(ctx, provider));
     }),
   );
+  const key = advancingKey(ctx);
+  advancing.set(key, { plans, done: work.catch(() => undefined) });
+  let results: Awaited<typeof work>;
+  try {
+    results = await work;
+  } finally {
+    advancing.delete(key);
+  }
   const changed = JSON.stringify(plans) !== before;
   const context: Record<string, unknown> = { ...extra, ...(changed ? { serverGroupPlans: plans } : {}) };
   const running = results.filter((r) => r.status === "RUNNING");
@@ -202,7 +215,59 @@ export function planStage(spec: PlanStageSpec): StageHandler {
     if ("error" in planned) return { status: "TERMINAL", error: planned.error };
     return advanceAll(spec, ctx, planned.plans, planned.context);
   };
-  return { type: spec.type, defaultTimeoutMs: spec.defaultTimeoutMs, start, poll, resume: poll };
+  return { type: spec.type, defaultTimeoutMs: spec.defaultTimeoutMs, start, poll, resume: poll, cancel };
+}
+
+/**
+ * Cancel (user cancel, pipeline halted, timeout): no step starts after it; a step already under
+ * way (a provider call) finishes, so the record says what exists. Nothing is rolled back (Orca
+ * runs rollback.onFailure on failures only); a validation pipeline still running is canceled, and
+ * a source group pinned by a rolling deploy gets its own minimum back.
+ */
+async function cancel(ctx: StageContext): Promise<CancelResult | undefined> {
+  const running = advancing.get(advancingKey(ctx));
+  if (running) {
+    const limit = new Promise((resolve) => ctx.signal.addEventListener("abort", resolve, { once: true }));
+    await Promise.race([running.done, limit]);
+  }
+  const plans = running?.plans ?? plansOf(ctx);
+  if (!plans || plans.length === 0) return undefined;
+  const left: string[] = [];
+  for (const plan of plans) {
+    const op = plan.ops[plan.step];
+    if (op?.op === "validationPipeline" && typeof plan.stepData?.id === "string") {
+      const id = plan.stepData.id;
+      ctx.services.store.appendCommand(id, {
+        type: "cancel",
+        user: "parent",
+        reason: `parent execution ${ctx.execution.id} canceled it`,
+        id: `cmd-cancel-${ctx.execution.id}-${ctx.stage.refId}`,
+        ts: ctx.now(),
+      });
+      left.push(`canceled validation pipeline execution ${id}`);
+    }
+    const unpinned = await unpinSource(ctx, plan).catch((e: unknown) => `could not unpin: ${String(e)}`);
+    if (unpinned) left.push(unpinned);
+    const at = op ? `stopped at step ${plan.step + 1} of ${plan.ops.length} (${op.op})` : "all steps done";
+    const created = plan.vars.deployed ? `; ${plan.vars.deployed} stays as it is` : "";
+    left.push(`${plan.target.cluster}: ${at}${created}; nothing rolled back`);
+  }
+  for (const line of left) ctx.log(`[capstan] cancel: ${line}\n`);
+  return { context: { serverGroupPlans: plans, canceledWith: left } };
+}
+
+/** A rolling deploy pins the source's minimum to its desired size; a cancel gives the minimum back. */
+async function unpinSource(ctx: StageContext, plan: PlanState): Promise<string | undefined> {
+  const saved = plan.savedCapacity;
+  const name = plan.vars.source;
+  if (!saved || !name) return undefined;
+  const provider = providerFor(ctx, plan.target.provider, plan.target.account);
+  if ("error" in provider) return undefined;
+  const current = await provider.getServerGroup(name);
+  if (!current || current.capacity.min <= saved.min) return undefined;
+  const capacity = { ...current.capacity, min: Math.min(saved.min, current.capacity.desired) };
+  await provider.resizeServerGroup(name, capacity);
+  return `unpinned ${name}: min ${current.capacity.min} -> ${capacity.min}`;
 }
 
 /**
