@@ -1,7 +1,8 @@
 // Builds the action bundle: TypeScript (tsc -b) then one ESM file with @vercel/ncc.
 // Usage: node action/scripts/bundle.mjs [OUT_DIR]   (default action/dist)
 import { execFileSync } from "node:child_process";
-import { rmSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
