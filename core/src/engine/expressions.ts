@@ -17,6 +17,8 @@ export interface ExpressionScope {
   allowUrls?: boolean;
   /** `expressions.urlAllowList`: URL prefixes URL functions may read. */
   urlAllowList?: readonly string[];
+  /** The engine's `allowLoopbackUrls` (tests against a local server): names may resolve to loopback. */
+  allowLoopbackUrls?: boolean;
 }
 
 export type ConditionResult =

@@ -1,6 +1,10 @@
 import { spawn } from "node:child_process";
+import type { LookupAddress } from "node:dns";
 import { lookup } from "node:dns/promises";
-import type { UrlFetcher } from "../expr/index.js";
+import * as http from "node:http";
+import * as https from "node:https";
+import type { LookupFunction } from "node:net";
+import type { UrlFetcher, UrlResponse } from "../expr/index.js";
 import type { HttpClient, ProcessRunner, RunningProcess } from "./services.js";
 import { HttpTransportError } from "./services.js";
 
@@ -80,21 +84,76 @@ export const fetchHttpClient: HttpClient = {
   },
 };
 
+/** Options of `fetchUrlFetcher`. */
+export interface UrlFetcherOptions {
+  /** Resolves a host name (default: the system resolver, every address). */
+  resolve?: (hostname: string) => Promise<readonly string[]>;
+  /** Per request (default 30 s, Orca's helper timeout). */
+  timeoutMs?: number;
+  /** Largest body read (default 10 MiB). */
+  maxBytes?: number;
+}
+
+async function systemResolve(hostname: string): Promise<string[]> {
+  const found = await lookup(hostname, { all: true });
+  return found.map((a) => a.address);
+}
+
 /**
- * Fetches bodies for URL functions (`#fromUrl` ...) with fetch; redirects are not followed (a
- * redirect could lead past the URL restrictions). The connection resolves the name again.
+ * Fetches bodies for URL functions (`#fromUrl` ...). The connection goes to the addresses the URL
+ * restrictions checked, never to a second DNS answer (DNS rebinding); TLS still verifies the host
+ * name. Redirects are not followed (a redirect could lead past the restrictions).
  */
-export function fetchUrlFetcher(http: HttpClient = fetchHttpClient, timeoutMs = 30_000): UrlFetcher {
+export function fetchUrlFetcher(options: UrlFetcherOptions = {}): UrlFetcher {
   return {
-    resolve: async (hostname) => (http.lookup ? http.lookup(hostname) : []),
-    async get(url) {
-      try {
-        const res = await http.request({ method: "GET", url: url.toString(), headers: {}, timeoutMs });
-        if (res.status >= 300) return { ok: false, error: `HTTP ${res.status}` };
-        return { ok: true, body: res.body };
-      } catch (error) {
-        return { ok: false, error: (error as Error).message };
-      }
-    },
+    resolve: options.resolve ?? systemResolve,
+    get: (url, addresses) =>
+      pinnedGet(url, addresses, options.timeoutMs ?? 30_000, options.maxBytes ?? 10 << 20),
   };
+}
+
+/** A GET connecting only to `addresses` (the first that accepts), whatever DNS says now. */
+export function pinnedGet(
+  url: URL,
+  addresses: readonly string[],
+  timeoutMs: number,
+  maxBytes: number,
+): Promise<UrlResponse> {
+  const pinned = addresses.map((address) => ({ address, family: address.includes(":") ? 6 : 4 }));
+  if (pinned.length === 0) return Promise.resolve({ ok: false, error: `${url.hostname} has no address` });
+  // Node asks with `all` when it tries several addresses (autoSelectFamily), else for one.
+  const pinnedLookup = ((
+    _hostname: string,
+    opts: { all?: boolean },
+    callback: (error: Error | null, address: string | LookupAddress[], family?: number) => void,
+  ) => {
+    if (opts?.all) callback(null, pinned);
+    else callback(null, pinned[0].address, pinned[0].family);
+  }) as unknown as LookupFunction;
+  const client = url.protocol === "https:" ? https : http;
+  return new Promise((resolve) => {
+    const request = client.get(url, { lookup: pinnedLookup, agent: false, timeout: timeoutMs }, (res) => {
+      const status = res.statusCode ?? 0;
+      if (status >= 300) {
+        res.resume();
+        resolve({ ok: false, error: `HTTP ${status}` });
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on("data", (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > maxBytes) {
+          res.destroy();
+          resolve({ ok: false, error: `the body of ${url.href} is larger than ${maxBytes} bytes` });
+          return;
+        }
+        chunks.push(chunk);
+      });
+      res.on("end", () => resolve({ ok: true, body: Buffer.concat(chunks).toString("utf8") }));
+      res.on("error", (error) => resolve({ ok: false, error: error.message }));
+    });
+    request.on("timeout", () => request.destroy(new Error(`request timed out after ${timeoutMs} ms`)));
+    request.on("error", (error) => resolve({ ok: false, error: error.message }));
+  });
 }

@@ -291,6 +291,8 @@ export class ExecutionRunner {
     const model = this.models.get(s.refId)!;
     if (model.if !== undefined) {
       const result = this.services.expressions.evaluateCondition(model.if, this.scope(s));
+      // URL functions in `if` are fetched first, as for stage config; the stage starts after.
+      if (!result.ok && result.pendingUrls?.length && this.prefetch(s, result.pendingUrls)) return;
       // Orca reads the result as text and accepts only true/false (any case); anything else skips.
       const text = result.ok ? String(result.value).toLowerCase() : "";
       const reason = !result.ok
@@ -699,6 +701,7 @@ export class ExecutionRunner {
       urlAllowList: Array.isArray(this.urlSettings.urlAllowList)
         ? this.urlSettings.urlAllowList.map(String)
         : undefined,
+      allowLoopbackUrls: this.services.allowLoopbackUrls === true,
     };
   }
 

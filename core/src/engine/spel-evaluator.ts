@@ -1,10 +1,10 @@
 import {
-  checkUrlAllowed,
   createEvaluationContext,
   type EvaluationContext,
   evaluateExpression,
   evaluateTemplate,
   evaluateTree,
+  fetchUrlChecked,
   type StageView,
   type UrlFetcher,
   type UrlResponse,
@@ -82,38 +82,33 @@ export class SpelEvaluator implements ExpressionEvaluator {
           this.responses.set(url, { ok: false, error: `${url} is not under expressions.urlAllowList` });
           return;
         }
-        this.responses.set(url, await fetchChecked(url, fetcher));
+        // The same checks as evaluateTreeWithUrls; loopback only with the engine's test switch.
+        const policy = { allowLoopbackAddresses: scope.allowLoopbackUrls === true };
+        this.responses.set(url, await fetchUrlChecked(url, policy, fetcher));
       }),
     );
   }
 
   evaluateCondition(text: string, scope: ExpressionScope): ConditionResult {
     const ctx = context(scope, this.responses);
+    // URLs to fetch before evaluating again (only when this evaluator can fetch).
+    const pending = (urls: string[]) => (this.fetcher && urls.length > 0 ? { pendingUrls: urls } : {});
     if (text.includes("${")) {
       const result = evaluateTemplate(text, ctx);
       const failures = Object.entries(result.summary);
       if (failures.length > 0) {
         const [expr, entries] = failures[0];
-        return { ok: false, error: entries[0]?.description ?? `${expr} failed` };
+        return {
+          ok: false,
+          error: entries[0]?.description ?? `${expr} failed`,
+          ...pending(result.pendingUrls),
+        };
       }
       return { ok: true, value: result.value };
     }
     const outcome = evaluateExpression(text, ctx);
-    return outcome.ok ? { ok: true, value: outcome.value } : { ok: false, error: outcome.message };
-  }
-}
-
-/** Orca's URL restrictions on the name, then on the addresses it resolves to, then the GET. */
-async function fetchChecked(url: string, fetcher: UrlFetcher): Promise<UrlResponse> {
-  try {
-    const first = checkUrlAllowed(url, []);
-    if (!first.allowed) return { ok: false, error: first.reason };
-    const addresses = await fetcher.resolve(first.url.hostname.replace(/^\[|\]$/g, ""));
-    if (addresses.length === 0) return { ok: false, error: `${first.url.hostname} does not resolve` };
-    const verdict = checkUrlAllowed(url, addresses);
-    if (!verdict.allowed) return { ok: false, error: verdict.reason };
-    return await fetcher.get(verdict.url, addresses);
-  } catch (e) {
-    return { ok: false, error: e instanceof Error ? e.message : String(e) };
+    return outcome.ok
+      ? { ok: true, value: outcome.value }
+      : { ok: false, error: outcome.message, ...pending(outcome.pendingUrls) };
   }
 }

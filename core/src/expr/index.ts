@@ -62,7 +62,13 @@ export type {
   TemplateResult,
   UrlFetcher,
 } from "./template-eval.js";
-export { compileTemplate, evaluateTemplate, evaluateTree, evaluateTreeWithUrls } from "./template-eval.js";
+export {
+  compileTemplate,
+  evaluateTemplate,
+  evaluateTree,
+  evaluateTreeWithUrls,
+  fetchUrlChecked,
+} from "./template-eval.js";
 export type { UrlPolicy, UrlVerdict } from "./url-policy.js";
 export { checkUrlAllowed, forbiddenAddress } from "./url-policy.js";
 export type { PlainData } from "./values.js";

@@ -2,7 +2,7 @@
 import { type EvalState, type EvaluationContext, newState, type UrlResponse } from "./context.js";
 import { type CompiledExpression, compileExpression, evaluateValue } from "./evaluator.js";
 import { type ExpressionSegment, hasExpression, scanTemplate } from "./template.js";
-import { checkUrlAllowed } from "./url-policy.js";
+import { checkUrlAllowed, type UrlPolicy } from "./url-policy.js";
 import type { ExprError } from "./values.js";
 import { type PlainData, toJavaString, toPlain, type Value } from "./values.js";
 
@@ -235,7 +235,7 @@ export async function evaluateTreeWithUrls(
         responses.set(url, { ok: false, error: `more than ${maxUrls} URLs were requested` });
         continue;
       }
-      responses.set(url, await fetchChecked(url, ctx, fetcher));
+      responses.set(url, await fetchUrlChecked(url, ctx.urls?.policy, fetcher));
     }
     current = { ...current, urls: { ...ctx.urls, responses } };
     result = evaluateTree(tree, current);
@@ -243,13 +243,21 @@ export async function evaluateTreeWithUrls(
   return result;
 }
 
-async function fetchChecked(url: string, ctx: EvaluationContext, fetcher: UrlFetcher): Promise<UrlResponse> {
+/**
+ * Orca's URL restrictions on the name, then on the addresses it resolves to, then the GET through
+ * `fetcher`, which must connect to those checked addresses only. Never throws.
+ */
+export async function fetchUrlChecked(
+  url: string,
+  policy: UrlPolicy | undefined,
+  fetcher: UrlFetcher,
+): Promise<UrlResponse> {
   try {
-    const first = checkUrlAllowed(url, [], ctx.urls?.policy);
+    const first = checkUrlAllowed(url, [], policy);
     if (!first.allowed) return { ok: false, error: first.reason };
     const addresses = await fetcher.resolve(first.url.hostname.replace(/^\[|\]$/g, ""));
     if (addresses.length === 0) return { ok: false, error: `${first.url.hostname} does not resolve` };
-    const verdict = checkUrlAllowed(url, addresses, ctx.urls?.policy);
+    const verdict = checkUrlAllowed(url, addresses, policy);
     if (!verdict.allowed) return { ok: false, error: verdict.reason };
     return await fetcher.get(verdict.url, addresses);
   } catch (e) {

@@ -14,10 +14,16 @@ export interface UrlPolicy {
   allowedUrlPrefixes?: readonly string[];
   /** Host suffixes refused; default local, localdomain, internal, localhost, spinnaker. */
   excludedDomains?: readonly string[];
+  /**
+   * Accept names resolving to loopback addresses (127.0.0.0/8, ::1). Off, as in Orca; only for
+   * tests against a local server (the engine's `allowLoopbackUrls`). Literal IPs stay refused.
+   */
+  allowLoopbackAddresses?: boolean;
 }
 
 export type UrlVerdict = { allowed: true; url: URL } | { allowed: false; reason: string };
 
+const LOOPBACK = "a loopback address";
 const DEFAULT_EXCLUDED = ["local", "localdomain", "internal", "localhost", "spinnaker"];
 
 /**
@@ -68,6 +74,7 @@ export function checkUrlAllowed(
     };
   for (const address of resolvedAddresses) {
     const why = forbiddenAddress(address);
+    if (why === LOOPBACK && policy.allowLoopbackAddresses) continue;
     if (why)
       return { allowed: false, reason: `'${host}' resolves to ${address}, ${why}; it is not allowed.` };
   }
@@ -103,7 +110,7 @@ export function forbiddenAddress(address: string): string | undefined {
   if (!v6) return "not an IP address";
   const isZero = (from: number, to: number) => v6.slice(from, to).every((x) => x === 0);
   if (isZero(0, 8)) return "the unspecified address";
-  if (isZero(0, 7) && v6[7] === 1) return "a loopback address";
+  if (isZero(0, 7) && v6[7] === 1) return LOOPBACK;
   // IPv4-mapped (::ffff:a.b.c.d) and IPv4-compatible addresses carry an IPv4 address.
   if (isZero(0, 5) && (v6[5] === 0xffff || v6[5] === 0))
     return forbiddenIpv4([v6[6] >> 8, v6[6] & 255, v6[7] >> 8, v6[7] & 255]);
@@ -118,7 +125,7 @@ export function forbiddenAddress(address: string): string | undefined {
 
 function forbiddenIpv4([a, b, c]: number[]): string | undefined {
   if (a === 0) return "a 'this network' address";
-  if (a === 127) return "a loopback address";
+  if (a === 127) return LOOPBACK;
   if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168)) return "a private address";
   if (a === 169 && b === 254) return "a link-local address";
   if (a === 100 && b >= 64 && b <= 127) return "a shared (carrier-grade NAT) address";
