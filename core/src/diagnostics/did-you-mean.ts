@@ -1,29 +1,54 @@
 /** Levenshtein distance, bounded: returns `limit + 1` as soon as it is exceeded. */
 export function editDistance(a: string, b: string, limit = Number.POSITIVE_INFINITY): number {
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  // Two typed rows swapped each step: the checker calls this for every unknown name on every edit.
+  let previous = new Int32Array(b.length + 1);
+  let current = new Int32Array(b.length + 1);
+  for (let j = 0; j <= b.length; j++) previous[j] = j;
   for (let i = 1; i <= a.length; i++) {
-    const current = [i];
+    current[0] = i;
     let rowMin = i;
+    const ca = a.charCodeAt(i - 1);
     for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
-      rowMin = Math.min(rowMin, current[j]);
+      const cost = ca === b.charCodeAt(j - 1) ? 0 : 1;
+      const v = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
+      current[j] = v;
+      if (v < rowMin) rowMin = v;
     }
     if (rowMin > limit) return limit + 1;
-    previous = current;
+    [previous, current] = [current, previous];
   }
   return previous[b.length];
 }
 
+export interface MatchOptions {
+  /** The smallest distance limit, whatever the word's length (the limit is otherwise length / 3). */
+  minLimit?: number;
+  /** Accept a candidate containing the word or contained in it (both at least 3 letters long). */
+  containment?: boolean;
+}
+
 /** The candidate closest to `word` (case-insensitive), if it is close enough to be a typo. */
-export function closest(word: string, candidates: Iterable<string>): string | undefined {
+export function closest(
+  word: string,
+  candidates: Iterable<string>,
+  options: MatchOptions = {},
+): string | undefined {
   const lower = word.toLowerCase();
-  const limit = Math.max(1, Math.floor(word.length / 3));
+  const limit = Math.max(options.minLimit ?? 1, Math.floor(word.length / 3));
   let best: string | undefined;
   let bestDistance = limit + 1;
   for (const candidate of candidates) {
-    const distance = editDistance(lower, candidate.toLowerCase(), limit);
+    const c = candidate.toLowerCase();
+    let distance = editDistance(lower, c, limit);
+    // A name contained in the other is a plausible fix even when many letters differ.
+    if (
+      distance > limit &&
+      options.containment &&
+      Math.min(c.length, lower.length) >= 3 &&
+      (c.includes(lower) || lower.includes(c))
+    )
+      distance = limit;
     if (distance < bestDistance) {
       best = candidate;
       bestDistance = distance;
@@ -32,8 +57,21 @@ export function closest(word: string, candidates: Iterable<string>): string | un
   return best;
 }
 
-/** ` Did you mean 'x'?` or the empty string. */
-export function didYouMean(word: string, candidates: Iterable<string>): string {
-  const match = closest(word, candidates);
-  return match === undefined ? "" : ` Did you mean '${match}'?`;
+/** The lenient matching expressions use: a limit of at least 2, and containment counts. */
+export const LENIENT_MATCH: MatchOptions = { minLimit: 2, containment: true };
+
+/** `closest` with `LENIENT_MATCH`. */
+export function closestMatch(word: string, candidates: Iterable<string>): string | undefined {
+  return closest(word, candidates, LENIENT_MATCH);
+}
+
+/** ` Did you mean 'x'?` or the empty string; `quote` surrounds the suggestion. */
+export function didYouMean(
+  word: string,
+  candidates: Iterable<string>,
+  quote = "'",
+  options: MatchOptions = {},
+): string {
+  const match = closest(word, candidates, options);
+  return match === undefined ? "" : ` Did you mean ${quote}${match}${quote}?`;
 }

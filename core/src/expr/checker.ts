@@ -1,3 +1,4 @@
+import { closestMatch, didYouMean, editDistance, LENIENT_MATCH } from "../diagnostics/did-you-mean.js";
 import { type ExprNode, type FunctionNode, forEachChild, type LiteralNode, type Span } from "./ast.js";
 import {
   allowedMethodsText,
@@ -8,7 +9,6 @@ import {
   VARIABLES,
 } from "./catalog.js";
 import { type ExprDiagnostic, exprDiagnostic, shiftDiagnostic } from "./diagnostic.js";
-import { closestMatch, didYouMean, editDistance } from "./did-you-mean.js";
 import { parseExpression } from "./parser.js";
 import { compileRegex } from "./regex.js";
 import { scanTemplate } from "./template.js";
@@ -414,7 +414,7 @@ class Checker {
     const best = closestMatch(value, inputs);
     this.report(
       "unknown-judgment-input",
-      `'${value}' is not an input of manual judgment '${stage.name}', so this comparison is never true. Its inputs are: ${list(inputs)}.${didYouMean(value, inputs)}`,
+      `'${value}' is not an input of manual judgment '${stage.name}', so this comparison is never true. Its inputs are: ${list(inputs)}.${didYouMean(value, inputs, "'", LENIENT_MATCH)}`,
       other.span,
       "error",
       best,

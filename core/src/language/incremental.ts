@@ -11,9 +11,9 @@ import {
   visit,
 } from "yaml";
 import { SourceText } from "../diagnostics/source-text.js";
-import type { LoadedDocument } from "../loader/yaml-loader.js";
+import { documentFromParsed, type LoadedDocument } from "../loader/yaml-loader.js";
 import type { PipelineAnalysis } from "./analysis.js";
-import { loadedDocumentFrom, plainValue } from "./loaded-document.js";
+import { plainValue } from "./plain-value.js";
 
 type Range3 = [number, number, number];
 
@@ -96,7 +96,7 @@ export function spliceStageEdit(previous: PipelineAnalysis, text: string): Loade
       configurable: true,
     });
   }
-  return loadedDocumentFrom(new SourceText(text, old.source.path), old.yaml as Document.Parsed, value, []);
+  return documentFromParsed(new SourceText(text, old.source.path), old.yaml as Document.Parsed, value, []);
 }
 
 /**

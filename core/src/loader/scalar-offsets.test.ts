@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isMap, isScalar, parseDocument, type Scalar } from "yaml";
-import { scalarOffsetMap } from "./scalar-offsets.js";
+import { scalarOffsetMap, scalarOffsets } from "./scalar-offsets.js";
 
 function valueNode(text: string): Scalar {
   const doc = parseDocument(text);
@@ -37,5 +37,22 @@ describe("scalarOffsetMap", () => {
   it("maps folded multi-line quoted values", () => {
     const text = 'a: "one\n  two ${ parameters.p }"\n';
     expect(sourceOf(text, "parameters.p")).toBe("parameters.p");
+  });
+
+  it("covers an escaped last character up to where the next one starts", () => {
+    expect(sourceOf("a: '${ #stage(''Deploy'') }'\n", "'Deploy'")).toBe("''Deploy''");
+    expect(sourceOf('a: "${ \\"x\\" }"\n', '"x"')).toBe('\\"x\\"');
+  });
+
+  it("maps every character of block scalars with chomping and indentation indicators", () => {
+    for (const text of ["a: |-\n  one\n\n  two\n", "a: >+\n  one\n  two\n\n", "a: |2\n    one\n  two\n"]) {
+      const node = valueNode(text);
+      const offsets = scalarOffsets(text, node);
+      expect(offsets).toHaveLength(String(node.value).length + 1);
+      // Every character but the breaks (and the space a folded break becomes) is found in the file.
+      const value = String(node.value);
+      for (let i = 0; i < value.length; i++)
+        if (value[i].trim() !== "") expect(text[offsets?.[i] ?? -1]).toBe(value[i]);
+    }
   });
 });

@@ -190,3 +190,19 @@ function block(text: string, start: number, end: number, folded: boolean): Decod
   offsets.push(end);
   return { value: out.join(""), offsets };
 }
+
+/**
+ * `scalarOffsets` as a function accepting offsets 0..value.length (clamped). When the mapping is
+ * unknown every offset maps to the start of the scalar's content, the closest honest answer.
+ */
+export function scalarOffsetMap(text: string, node: Scalar): (valueOffset: number) => number {
+  const offsets = scalarOffsets(text, node);
+  if (!offsets) {
+    const range = node.range ?? [0, 0, 0];
+    const quoted = node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE";
+    const start = range[0] + (quoted ? 1 : 0);
+    return () => start;
+  }
+  const last = offsets.length - 1;
+  return (offset) => offsets[Math.max(0, Math.min(offset, last))];
+}

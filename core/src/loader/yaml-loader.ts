@@ -57,6 +57,32 @@ export function loadYaml(text: string, path = "<input>", options: LoadOptions = 
   const converter = new PlainConverter(yaml, options.maxAliasNodes ?? DEFAULT_MAX_ALIAS_NODES, diagnostics);
   const value = converter.convert(yaml.contents);
 
+  return documentFromParsed(source, yaml, value, diagnostics);
+
+  function yamlDiagnostic(
+    code: string,
+    message: string,
+    pos: [number, number],
+    severity: "error" | "warning",
+  ) {
+    const firstLine = message.split("\n")[0];
+    return diagnostic(`yaml-${code.toLowerCase().replace(/_/g, "-")}`, severity, firstLine, {
+      start: pos[0],
+      end: Math.max(pos[1], pos[0]),
+    });
+  }
+}
+
+/**
+ * A LoadedDocument over an already parsed YAML tree (the loader's own, or one the language server
+ * splices together). Path lookups resolve aliases and match scalar keys by their string value.
+ */
+export function documentFromParsed(
+  source: SourceText,
+  yaml: Document.Parsed,
+  value: unknown,
+  diagnostics: Diagnostic[],
+): LoadedDocument {
   const resolve = (node: Node | null | undefined): Node | undefined => {
     let current: Node | null | undefined = node;
     for (let hops = 0; current && isAlias(current) && hops < 64; hops++) current = current.resolve(yaml);
@@ -82,7 +108,6 @@ export function loadYaml(text: string, path = "<input>", options: LoadOptions = 
     }
     return { node, key };
   };
-
   return {
     source,
     yaml,
@@ -97,19 +122,6 @@ export function loadYaml(text: string, path = "<input>", options: LoadOptions = 
       return { key: keySpan, value: { start: node.range[0], end: node.range[1] } };
     },
   };
-
-  function yamlDiagnostic(
-    code: string,
-    message: string,
-    pos: [number, number],
-    severity: "error" | "warning",
-  ) {
-    const firstLine = message.split("\n")[0];
-    return diagnostic(`yaml-${code.toLowerCase().replace(/_/g, "-")}`, severity, firstLine, {
-      start: pos[0],
-      end: Math.max(pos[1], pos[0]),
-    });
-  }
 }
 
 function parseAllSafe(text: string, lineCounter: LineCounter): Document.Parsed[] {

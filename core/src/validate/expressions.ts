@@ -5,9 +5,9 @@ import type { ExprNode } from "../expr/ast.js";
 import { type CheckEnvironment, type CheckStage, checkAst, type ExprReference } from "../expr/checker.js";
 import { type ParseResult, parseExpression } from "../expr/parser.js";
 import { scanTemplate } from "../expr/template.js";
+import { scalarOffsets } from "../loader/scalar-offsets.js";
 import type { LoadedDocument } from "../loader/yaml-loader.js";
 import type { Pipeline, Stage } from "../model/types.js";
-import { scalarOffsets } from "./scalar-offsets.js";
 
 /** One `${ }` of a string scalar, with file spans. */
 export interface SiteExpression {
