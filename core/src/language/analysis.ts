@@ -1,9 +1,10 @@
-import { isAlias, type Node, visit } from "yaml";
+import { isAlias, isScalar, type Node, visit } from "yaml";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { SourceText } from "../diagnostics/source-text.js";
 import { type LoadedDocument, loadYaml } from "../loader/yaml-loader.js";
+import { buildPipeline } from "../model/build-pipeline.js";
 import type { Pipeline } from "../model/types.js";
-import type { ExpressionAnalysis } from "../validate/expressions.js";
+import { type ExpressionAnalysis, type ExpressionSite, expressionSiteOf } from "../validate/expressions.js";
 import type { ValidateOptions } from "../validate/validate.js";
 import { spliceStageEdit } from "./incremental.js";
 import {
@@ -12,6 +13,7 @@ import {
   validateIncrementally,
 } from "./incremental-validate.js";
 import { findStageRegions, type StageRegions } from "./stage-regions.js";
+import { nodeAtOffset } from "./yaml-path.js";
 
 /**
  * Everything the language features need about one version of a document: parsed once,
@@ -22,6 +24,7 @@ export interface PipelineAnalysis {
   readonly text: string;
   readonly source: SourceText;
   readonly document: LoadedDocument;
+  /** The pipeline model; before validation, built on its own (no checks run). */
   readonly pipeline: Pipeline;
   /** Every problem `capstan validate` reports, sorted by position. */
   readonly diagnostics: Diagnostic[];
@@ -36,6 +39,11 @@ export interface PipelineAnalysis {
   readonly options: ValidateOptions;
   /** Whether this version has been validated yet (validation runs on first use). */
   readonly validated: boolean;
+  /**
+   * The `${ }` site at an offset (ends included). Before validation only that one scalar is
+   * checked, so hover and navigation do not validate the whole document.
+   */
+  expressionSiteAt(offset: number): ExpressionSite | undefined;
 }
 
 /** Parses and validates a whole document. */
@@ -84,13 +92,20 @@ function build(
     return validated;
   };
   let regions: StageRegions | undefined;
+  // The model without the checks, for features that only read it (completion, hover, folding).
+  let model: Pipeline | undefined;
+  const pipeline = (): Pipeline => {
+    if (validated) return validated.pipeline;
+    model ??= buildPipeline(document).pipeline;
+    return model;
+  };
   const analysis: PipelineAnalysis & { [STATE]: () => ValidationState | undefined } = {
     version,
     text: document.source.text,
     source: document.source,
     document,
     get pipeline() {
-      return run().pipeline;
+      return pipeline();
     },
     get diagnostics() {
       return run().diagnostics;
@@ -108,6 +123,13 @@ function build(
     parse,
     hasAliases,
     options,
+    expressionSiteAt(offset) {
+      if (validated) return siteIn(validated.expressions.sites, offset);
+      const hit = nodeAtOffset({ document }, offset);
+      return hit && isScalar(hit.node)
+        ? expressionSiteOf(document, pipeline(), hit.node, hit.isKey)
+        : undefined;
+    },
     // The newest per-item results this chain has: this version's, or the one it would start from.
     [STATE]: () => validated?.state ?? base,
   };
@@ -115,6 +137,20 @@ function build(
 }
 
 const STATE = Symbol("validation state");
+
+/** Binary search of sites sorted by position; ends are inclusive (a cursor right after a scalar). */
+function siteIn(sites: readonly ExpressionSite[], offset: number): ExpressionSite | undefined {
+  let lo = 0;
+  let hi = sites.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const span = sites[mid].span;
+    if (offset < span.start) hi = mid - 1;
+    else if (offset > span.end) lo = mid + 1;
+    else return sites[mid];
+  }
+  return undefined;
+}
 
 function stateOf(analysis: PipelineAnalysis): ValidationState | undefined {
   return (analysis as PipelineAnalysis & { [STATE]?: () => ValidationState | undefined })[STATE]?.();

@@ -43,17 +43,7 @@ export function stageAtOffset(analysis: PipelineAnalysis, offset: number): Stage
 
 /** The expression site (string scalar with `${`) containing `offset`. */
 export function siteAtOffset(analysis: PipelineAnalysis, offset: number): ExpressionSite | undefined {
-  const sites = analysis.expressions.sites;
-  let lo = 0;
-  let hi = sites.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const span = sites[mid].span;
-    if (offset < span.start) hi = mid - 1;
-    else if (offset > span.end) lo = mid + 1;
-    else return sites[mid];
-  }
-  return undefined;
+  return analysis.expressionSiteAt(offset);
 }
 
 function stageByName(analysis: PipelineAnalysis, name: string, judgment = false): Stage | undefined {

@@ -12,7 +12,10 @@ export interface NodeHit {
 }
 
 /** Walks down from the root to the innermost key or value at `offset`; sequences by binary search. */
-export function nodeAtOffset(analysis: PipelineAnalysis, offset: number): NodeHit | undefined {
+export function nodeAtOffset(
+  analysis: Pick<PipelineAnalysis, "document">,
+  offset: number,
+): NodeHit | undefined {
   let node = analysis.document.yaml.contents as Node | null;
   const path: PathSegment[] = [];
   for (let depth = 0; node && depth < 64; depth++) {

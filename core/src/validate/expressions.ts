@@ -182,6 +182,26 @@ export function expressionSitesIn(
   return { sites, diagnostics };
 }
 
+/**
+ * The site of one string scalar holding `${`, checked exactly as `analyzeExpressions` checks it
+ * (same stage, same environment) but without collecting diagnostics: for a feature that needs
+ * the one expression under the cursor before the document has been validated.
+ */
+export function expressionSiteOf(
+  doc: LoadedDocument,
+  pipeline: Pipeline,
+  node: Scalar,
+  isKey: boolean,
+): ExpressionSite | undefined {
+  if (!isExpressionScalar(node) || !node.range) return undefined;
+  const stageIndex = stageAt(
+    pipeline.stages.map((s) => s.source.span),
+    node.range[0],
+  );
+  const env = stageEnvironment(expressionEnvironment(pipeline), pipeline, stageIndex);
+  return analyzeSite(doc.source.text, node, isKey, stageIndex, env, []);
+}
+
 function stageAt(spans: Span[], offset: number): number | undefined {
   let lo = 0;
   let hi = spans.length - 1;
