@@ -22,6 +22,10 @@ if (run("build", "npx", ["tsc", "-b"]) !== 0) {
   process.exit(1);
 }
 
+// Lint and format are checked like a test: a red lint fails CI.
+if (run("lint (biome)", "npx", ["biome", "check", "."]) === 0) passed += 1;
+else failed += 1;
+
 const vitestJson = join(results, "vitest.json");
 const vitestStatus = run("unit and end-to-end tests", "npx", [
   "vitest",

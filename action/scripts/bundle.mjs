@@ -1,8 +1,7 @@
 // Builds the action bundle: TypeScript (tsc -b) then one ESM file with @vercel/ncc.
 // Usage: node action/scripts/bundle.mjs [OUT_DIR]   (default action/dist)
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 

@@ -48,7 +48,7 @@ const conn = rpc.createMessageConnection(
 );
 
 // --- client-side request handlers the servers may call -----------------------------------
-let configAnswered = 0;
+let _configAnswered = 0;
 let onConfigAnswered = () => {};
 function lookup(section) {
   if (!section) return settings;
@@ -59,7 +59,7 @@ function lookup(section) {
 }
 conn.onRequest("workspace/configuration", (params) => {
   const res = params.items.map((it) => lookup(it.section));
-  configAnswered++;
+  _configAnswered++;
   setImmediate(onConfigAnswered);
   return res;
 });
@@ -69,17 +69,17 @@ conn.onRequest("window/workDoneProgress/create", () => null);
 conn.onRequest("workspace/workspaceFolders", () => [
   { uri: pathToFileURL(resolve(".")).href, name: "bench" },
 ]);
-conn.onRequest((method) => {
+conn.onRequest((_method) => {
   return null; // any other server->client request
 });
 conn.onNotification(() => {}); // logMessage, telemetry, custom notifications
 
 // publishDiagnostics waiters
 let diagWaiters = [];
-let lastDiags = null;
+let _lastDiags = null;
 conn.onNotification("textDocument/publishDiagnostics", (p) => {
   if (p.uri !== uri) return;
-  lastDiags = p;
+  _lastDiags = p;
   const ws = diagWaiters;
   diagWaiters = [];
   for (const w of ws) w(p);
