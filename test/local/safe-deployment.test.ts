@@ -11,12 +11,12 @@ afterEach(async () => {
   repo = undefined;
 });
 
-interface Record {
+interface RecordJson {
   status: string;
   stages: { refId: string; status: string; context: { [key: string]: unknown } }[];
 }
 
-const statuses = (record: Record) => Object.fromEntries(record.stages.map((s) => [s.refId, s.status]));
+const statuses = (record: RecordJson) => Object.fromEntries(record.stages.map((s) => [s.refId, s.status]));
 
 describe("examples/safe-deployment.yml on the local provider", () => {
   it("rollback: the deploy is skipped and the Rollback stage runs; the pipeline succeeds", async () => {
@@ -29,7 +29,7 @@ describe("examples/safe-deployment.yml on the local provider", () => {
       "--json",
     ]);
     expect(r.code, r.stderr).toBe(0);
-    const record = JSON.parse(r.stdout) as Record;
+    const record = JSON.parse(r.stdout) as RecordJson;
     expect(record.status).toBe("SUCCEEDED");
     expect(statuses(record)).toEqual({ judgment: "SUCCEEDED", deploy: "SKIPPED", rollback: "SUCCEEDED" });
   });
@@ -57,7 +57,7 @@ describe("examples/safe-deployment.yml on the local provider", () => {
     }
     const r = await finished(run, 180_000);
     expect(r.code, r.stderr).toBe(0);
-    const record = JSON.parse(r.stdout) as Record;
+    const record = JSON.parse(r.stdout) as RecordJson;
     expect(statuses(record)).toEqual({ judgment: "SUCCEEDED", deploy: "SUCCEEDED", rollback: "SKIPPED" });
     expect(record.stages.find((s) => s.refId === "deploy")?.context["deploy.server.groups"]).toEqual({
       local: ["app-prod-v000"],
