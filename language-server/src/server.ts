@@ -1,11 +1,12 @@
-import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import {
   analyzePipeline,
   codeActions,
   complete,
   definition,
+  documentLinks,
   documentSymbols,
   foldingRanges,
   generatedWorkflowName,
@@ -52,9 +53,20 @@ export function startServer(connection: Connection): void {
 
   const contextOf = (uri: string, analysis?: PipelineAnalysis): LanguageContext => {
     const context: LanguageContext = { uri, pipelines };
-    if (analysis && uri.startsWith("file:")) {
-      const workflow = workflowPathFor(fileURLToPath(uri), analysis);
+    if (!uri.startsWith("file:")) return context;
+    const file = fileURLToPath(uri);
+    const root = repositoryRoot(file, roots);
+    if (root) {
+      context.pipelineFile = relative(root, file).split("\\").join("/");
+      context.resolveWorkspacePath = (path) => {
+        const target = join(root, path);
+        return existsSync(target) ? pathToFileURL(target).href : undefined;
+      };
+    }
+    if (analysis) {
+      const workflow = workflowPathFor(file, analysis);
       if (workflow) {
+        context.generatedWorkflowUri = pathToFileURL(workflow).href;
         try {
           context.generatedWorkflow = readFileSync(workflow, "utf8");
         } catch {
@@ -104,6 +116,7 @@ export function startServer(connection: Connection): void {
         renameProvider: { prepareProvider: true },
         documentSymbolProvider: true,
         codeActionProvider: { codeActionKinds: ["quickfix"] },
+        documentLinkProvider: { resolveProvider: false },
         foldingRangeProvider: true,
         inlayHintProvider: true,
         semanticTokensProvider: { legend: semanticTokensLegend, full: true, range: false },
@@ -168,8 +181,11 @@ export function startServer(connection: Connection): void {
     withDocument(
       params.textDocument.uri,
       token,
-      (a) => codeActions(a, params.range, contextOf(params.textDocument.uri)) as lsp.CodeAction[],
+      (a) => codeActions(a, params.range, contextOf(params.textDocument.uri, a)) as lsp.CodeAction[],
     ),
+  );
+  connection.onDocumentLinks((params, token) =>
+    withDocument(params.textDocument.uri, token, (a) => documentLinks(a, contextOf(params.textDocument.uri))),
   );
 
   connection.onFoldingRanges((params, token) =>
@@ -193,4 +209,14 @@ function workflowPathFor(file: string, analysis: PipelineAnalysis): string | und
   const pipelinesDir = dirname(file);
   if (!name || !pipelinesDir.endsWith(join(".capstan", "pipelines"))) return undefined;
   return join(dirname(dirname(pipelinesDir)), ".github", "workflows", name);
+}
+
+/**
+ * The repository a file belongs to: above `.capstan/pipelines/` for pipeline files, else the
+ * workspace folder holding it.
+ */
+function repositoryRoot(file: string, roots: readonly string[]): string | undefined {
+  const pipelinesDir = dirname(file);
+  if (pipelinesDir.endsWith(join(".capstan", "pipelines"))) return dirname(dirname(pipelinesDir));
+  return roots.find((root) => !relative(root, file).startsWith(".."));
 }

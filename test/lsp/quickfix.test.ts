@@ -31,7 +31,7 @@ describe("quick fixes (golden files)", () => {
     test(name, () => {
       const text = readFileSync(join(dir, name), "utf8");
       const golden = readFileSync(join(dir, name.replace(/\.yml$/, ".golden.yml")), "utf8");
-      const edits = fixesOf(text).flatMap((a) => a.edit.changes["file:///case.yml"]);
+      const edits = fixesOf(text).flatMap((a) => a.edit.changes?.["file:///case.yml"] ?? []);
       expect(apply(text, edits)).toBe(golden);
     });
   }

@@ -3,6 +3,7 @@ export * from "./code-actions.js";
 export * from "./complete.js";
 export * from "./cron-words.js";
 export * from "./diagnostics.js";
+export * from "./document-links.js";
 export * from "./document-symbols.js";
 export * from "./folding-and-hints.js";
 export * from "./hover.js";

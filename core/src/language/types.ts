@@ -18,7 +18,21 @@ export interface TextEdit {
 }
 
 export interface WorkspaceEdit {
-  changes: Record<string, TextEdit[]>;
+  changes?: Record<string, TextEdit[]>;
+  /** Used when a file is created or replaced as a whole (LSP `documentChanges`). */
+  documentChanges?: (TextDocumentEdit | CreateFile)[];
+}
+
+/** Edits to one document; `version: null` means "whatever is on disk or open". */
+export interface TextDocumentEdit {
+  textDocument: { uri: string; version: number | null };
+  edits: TextEdit[];
+}
+
+export interface CreateFile {
+  kind: "create";
+  uri: string;
+  options?: { overwrite?: boolean; ignoreIfExists?: boolean };
 }
 
 /** LSP DiagnosticSeverity: 1 error, 2 warning, 3 information, 4 hint. */
@@ -130,4 +144,13 @@ export interface LanguageContext {
   pipelines?: readonly WorkspacePipeline[];
   /** Text of `.github/workflows/capstan-<name>.yml` when it exists (for the out-of-date check). */
   generatedWorkflow?: string;
+  /** URI of that generated workflow (whether or not it exists yet), for "Regenerate workflow". */
+  generatedWorkflowUri?: string;
+  /** This file's path from the repository root (`.capstan/pipelines/x.yml`), as `capstan compile` names it. */
+  pipelineFile?: string;
+  /**
+   * The URI of a path relative to the repository root when that file or folder exists, else
+   * undefined (document links to `run` stages' scripts and working directories).
+   */
+  resolveWorkspacePath?: (relativePath: string) => string | undefined;
 }
