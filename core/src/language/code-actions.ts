@@ -5,14 +5,16 @@ import type { PipelineAnalysis } from "./analysis.js";
 import { upstreamIds } from "./complete-expression.js";
 import { toLanguageDiagnostic } from "./diagnostics.js";
 import { scalarText } from "./navigation.js";
+import { regenerateWorkflowAction } from "./regenerate-workflow.js";
 import type { CodeAction, LanguageContext, TextEdit } from "./types.js";
+import { workflowStatus } from "./workflow-status.js";
 
 const overlaps = (a: Span, b: Span) => a.start <= b.end && b.start <= a.end;
 
 /**
  * Quick fixes for the diagnostics in `range`: quote an unquoted expression, "did you mean"
  * replacements (stage ids and names, stage types, parameters, secrets, functions, judgment
- * inputs), and adding a missing `dependsOn` for a stage an expression reads but that does not
+ * inputs), "Regenerate workflow" for an out-of-date generated workflow, and adding a missing `dependsOn` for a stage an expression reads but that does not
  * run before the stage holding it.
  */
 export function codeActions(
@@ -25,6 +27,13 @@ export function codeActions(
   for (const d of analysis.diagnostics) {
     if (!overlaps(d.span, span)) continue;
     const action = diagnosticFix(analysis, d, context);
+    if (action) actions.push(action);
+  }
+  for (const d of workflowStatus(analysis, context.generatedWorkflow)) {
+    if (!overlaps(d.span, span)) continue;
+    const action = regenerateWorkflowAction(analysis, context, [
+      toLanguageDiagnostic(analysis, d, context.uri),
+    ]);
     if (action) actions.push(action);
   }
   actions.push(...missingDependsOn(analysis, span, context));

@@ -8,6 +8,7 @@ export * from "./document-symbols.js";
 export * from "./folding-and-hints.js";
 export * from "./hover.js";
 export * from "./navigation.js";
+export * from "./regenerate-workflow.js";
 export * from "./semantic-tokens.js";
 export * from "./stage-regions.js";
 export * from "./types.js";
