@@ -10,7 +10,12 @@ const root = resolve(actionDir, "..");
 const out = resolve(process.argv[2] ?? join(actionDir, "dist"));
 const bin = (name) => join(root, "node_modules", ".bin", name);
 
-execFileSync(bin("tsc"), ["-b", join(actionDir, "tsconfig.json")], { stdio: "inherit", cwd: root });
+// --force: an incremental build can keep a dist/ file whose source was edited and restored (tsc -b
+// trusts its build info), and the bundle must be exactly what the sources give on a clean clone.
+execFileSync(bin("tsc"), ["-b", "--force", join(actionDir, "tsconfig.json")], {
+  stdio: "inherit",
+  cwd: root,
+});
 rmSync(out, { recursive: true, force: true });
 execFileSync(
   bin("ncc"),
