@@ -7,11 +7,27 @@ export class SourceText {
   constructor(
     readonly text: string,
     readonly path = "<input>",
+    lineStarts?: number[],
   ) {
-    this.lineStarts = [0];
-    for (let i = 0; i < text.length; i++) {
-      if (text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
-    }
+    this.lineStarts = lineStarts ?? newlinesIn(text, 0, text.length, [0]);
+  }
+
+  /**
+   * The text after one replacement (`[start, oldEnd)` of this text became `[start, newEnd)` of
+   * `text`), reusing this line index: only the replaced part is scanned for line breaks.
+   */
+  edited(text: string, start: number, oldEnd: number, newEnd: number): SourceText {
+    const delta = newEnd - oldEnd;
+    const old = this.lineStarts;
+    // A line start s follows the break at s - 1: kept when that break is before the edit,
+    // shifted when it is after the replaced part, rescanned when it was inside.
+    let keep = 0;
+    while (keep < old.length && old[keep] <= start) keep++;
+    const starts = newlinesIn(text, start, newEnd, old.slice(0, keep));
+    let tail = keep;
+    while (tail < old.length && old[tail] <= oldEnd) tail++;
+    for (let i = tail; i < old.length; i++) starts.push(old[i] + delta);
+    return new SourceText(text, this.path, starts);
   }
 
   /** The zero-based position of an offset (clamped to the text). */
@@ -46,4 +62,10 @@ export class SourceText {
     const end = next === undefined ? this.text.length : next - 1;
     return this.text.slice(start, end).replace(/\r$/, "");
   }
+}
+
+/** Appends to `starts` the line start after every line break in `text[from, to)`. */
+function newlinesIn(text: string, from: number, to: number, starts: number[]): number[] {
+  for (let i = text.indexOf("\n", from); i >= 0 && i < to; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  return starts;
 }

@@ -67,7 +67,16 @@ export function updateAnalysis(previous: PipelineAnalysis, text: string, version
   if (text === previous.text) return Object.assign(Object.create(previous) as PipelineAnalysis, { version });
   if (!previous.hasAliases) {
     const spliced = spliceStageEdit(previous, text);
-    if (spliced) return build(spliced, version, "stage-item", false, previous.options, previous);
+    if (spliced)
+      return build(
+        spliced.document,
+        version,
+        "stage-item",
+        false,
+        previous.options,
+        previous,
+        spliced.regions,
+      );
   }
   return analyzePipeline(text, version, previous.options, previous.source.path);
 }
@@ -79,6 +88,7 @@ function build(
   hasAliases: boolean,
   options: ValidateOptions,
   previous?: PipelineAnalysis,
+  knownRegions?: StageRegions,
 ): PipelineAnalysis {
   // Validation runs on first use (diagnostics, or a feature reading the pipeline), not on parse:
   // a burst of edits and completions only validates the versions someone asks about.
@@ -91,7 +101,7 @@ function build(
     }
     return validated;
   };
-  let regions: StageRegions | undefined;
+  let regions: StageRegions | undefined = knownRegions;
   // The model without the checks, for features that only read it (completion, hover, folding).
   let model: Pipeline | undefined;
   const pipeline = (): Pipeline => {

@@ -5,6 +5,7 @@ import { describe, expect, test } from "vitest";
 // @ts-expect-error -- the benchmark's fixture generator is plain JavaScript.
 import { pipelineText } from "../../../bench/lsp/generate.mjs";
 import { analyzePipeline, type PipelineAnalysis, updateAnalysis } from "./analysis.js";
+import { diffRange } from "./incremental.js";
 
 const examples = fileURLToPath(new URL("../../../examples", import.meta.url));
 const files = readdirSync(examples).filter((f) => f.endsWith(".yml"));
@@ -36,6 +37,34 @@ const PIECES = [
   "deploy",
   "\n    ",
 ];
+
+/** The common prefix and suffix, one character at a time. */
+function naiveDiff(before: string, after: string) {
+  const max = Math.min(before.length, after.length);
+  let start = 0;
+  while (start < max && before[start] === after[start]) start++;
+  let suffix = 0;
+  while (suffix < max - start && before[before.length - 1 - suffix] === after[after.length - 1 - suffix])
+    suffix++;
+  return { start, oldEnd: before.length - suffix, newEnd: after.length - suffix };
+}
+
+describe("diffRange", () => {
+  test("finds the one changed range across chunk boundaries", () => {
+    const random = generator(7);
+    for (let i = 0; i < 300; i++) {
+      const length = random(20_000);
+      const before = Array.from({ length }, () => "ab\n"[random(3)]).join("");
+      const start = random(length + 1);
+      const removed = random(Math.min(50, length - start) + 1);
+      const inserted = Array.from({ length: random(40) }, () => "abc\n"[random(4)]).join("");
+      const after = before.slice(0, start) + inserted + before.slice(start + removed);
+      const d = diffRange(before, after);
+      expect(before.slice(0, d.start) + after.slice(d.start, d.newEnd) + before.slice(d.oldEnd)).toBe(after);
+      expect(d).toEqual(naiveDiff(before, after));
+    }
+  });
+});
 
 describe("incremental re-analysis", () => {
   test("an edit inside one stage re-parses only that item and matches a fresh parse", () => {
@@ -74,6 +103,8 @@ describe("incremental re-analysis", () => {
           if (analysis.parse === "stage-item") spliced++;
           const fresh = analyzePipeline(text, step);
           expect(analysis.diagnostics, `${file} seed ${seed} step ${step}`).toEqual(fresh.diagnostics);
+          expect(analysis.regions, `${file} seed ${seed} step ${step}`).toEqual(fresh.regions);
+          expect(analysis.source.lineStarts).toEqual(fresh.source.lineStarts);
         }
       }
       // The sequences must exercise the splice path, not only the full-parse fallback.
@@ -86,6 +117,9 @@ describe("incremental re-analysis", () => {
     expect(analysis.diagnostics, label).toEqual(fresh.diagnostics);
     expect(analysis.pipeline.stages, label).toEqual(fresh.pipeline.stages);
     expect(analysis.expressions.sites, label).toEqual(fresh.expressions.sites);
+    expect(analysis.regions, label).toEqual(fresh.regions);
+    expect(analysis.source.lineStarts, label).toEqual(fresh.source.lineStarts);
+    expect(analysis.document.yaml.toJS(), label).toEqual(fresh.document.yaml.toJS());
   };
 
   test("targeted edits on the 200-stage benchmark file (names, ids, dependsOn, types, expressions) match a fresh analysis", () => {

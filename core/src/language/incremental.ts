@@ -14,20 +14,28 @@ import { SourceText } from "../diagnostics/source-text.js";
 import { documentFromParsed, type LoadedDocument } from "../loader/yaml-loader.js";
 import type { PipelineAnalysis } from "./analysis.js";
 import { plainValue } from "./plain-value.js";
+import type { StageRegion, StageRegions } from "./stage-regions.js";
 
 type Range3 = [number, number, number];
 
 /** The one changed range between two texts: common prefix and suffix removed. */
 export function diffRange(before: string, after: string): { start: number; oldEnd: number; newEnd: number } {
   const max = Math.min(before.length, after.length);
+  // Whole chunks first (native string comparison), then character by character.
   let start = 0;
-  while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  for (let chunk = 4096; chunk >= 1; chunk >>= 4) {
+    while (start + chunk <= max && before.slice(start, start + chunk) === after.slice(start, start + chunk))
+      start += chunk;
+  }
   let suffix = 0;
-  while (
-    suffix < max - start &&
-    before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)
-  )
-    suffix++;
+  for (let chunk = 4096; chunk >= 1; chunk >>= 4) {
+    while (
+      suffix + chunk <= max - start &&
+      before.slice(before.length - suffix - chunk, before.length - suffix) ===
+        after.slice(after.length - suffix - chunk, after.length - suffix)
+    )
+      suffix += chunk;
+  }
   return { start, oldEnd: before.length - suffix, newEnd: after.length - suffix };
 }
 
@@ -37,7 +45,10 @@ export function diffRange(before: string, after: string): { start: number; oldEn
  * text) when the previous version had YAML problems, the edit crosses item boundaries, or the
  * new item text would not stay one item on its own (dedented lines, a new `-` item, YAML errors).
  */
-export function spliceStageEdit(previous: PipelineAnalysis, text: string): LoadedDocument | undefined {
+export function spliceStageEdit(
+  previous: PipelineAnalysis,
+  text: string,
+): { document: LoadedDocument; regions: StageRegions } | undefined {
   const old = previous.document;
   if (old.diagnostics.length > 0 || old.yaml.errors.length > 0 || old.yaml.warnings.length > 0)
     return undefined;
@@ -54,7 +65,7 @@ export function spliceStageEdit(previous: PipelineAnalysis, text: string): Loade
   const regionText = text.slice(item.start, item.end + delta);
   if (!keepsItemShape(regionText, regions.indent, item.end + delta === text.length)) return undefined;
 
-  const parsed = parseDocument(regionText, { keepSourceTokens: true, prettyErrors: false, uniqueKeys: true });
+  const parsed = parseDocument(regionText, { prettyErrors: false, uniqueKeys: true });
   if (parsed.errors.length > 0 || parsed.warnings.length > 0) return undefined;
   const seq = parsed.contents;
   if (!isSeq(seq) || seq.items.length !== 1) return undefined;
@@ -75,14 +86,7 @@ export function spliceStageEdit(previous: PipelineAnalysis, text: string): Loade
     const same = oldRange.indexOf(v);
     return same >= 0 ? newRange[same] : v;
   };
-  visit(old.yaml, (_key, node) => {
-    if (node === oldNode) return visit.SKIP;
-    const ranged = node as Node;
-    if (ranged.range) ranged.range = ranged.range.map(moveOffset) as Range3;
-    return undefined;
-  });
-  const docRange = (old.yaml as unknown as { range?: Range3 }).range;
-  if (docRange) (old.yaml as unknown as { range: Range3 }).range = docRange.map(moveOffset) as Range3;
+  shiftAfterEdit(old.yaml, oldNode, item.start, item.end, delta, moveOffset);
   stagesNode.items[item.index] = newNode;
 
   const stages = [...root.stages];
@@ -96,7 +100,66 @@ export function spliceStageEdit(previous: PipelineAnalysis, text: string): Loade
       configurable: true,
     });
   }
-  return documentFromParsed(new SourceText(text, old.source.path), old.yaml as Document.Parsed, value, []);
+  const source = old.source.edited(text, start, oldEnd, newEnd);
+  const lineDelta = source.lineStarts.length - old.source.lineStarts.length;
+  return {
+    document: documentFromParsed(source, old.yaml as Document.Parsed, value, []),
+    regions: shiftRegions(regions, item.index, lineDelta, delta),
+  };
+}
+
+/**
+ * Moves the ranges of the previous tree to the new text. Only nodes that end at or after the
+ * edited item are visited: the ones wholly after it move by `delta`, and the ones around it (the
+ * document, the root map, the `stages` list) go through `moveOffset`. The replaced item is skipped.
+ */
+function shiftAfterEdit(
+  doc: Document,
+  replaced: Node,
+  itemStart: number,
+  itemEnd: number,
+  delta: number,
+  moveOffset: (v: number) => number,
+): void {
+  const visitNode = (node: Node | null | undefined): void => {
+    if (!node || node === replaced) return;
+    const range = node.range;
+    if (range) {
+      if (range[2] < itemStart) return;
+      if (range[0] >= itemEnd) {
+        shiftTree(node, delta);
+        return;
+      }
+      node.range = [moveOffset(range[0]), moveOffset(range[1]), moveOffset(range[2])];
+    }
+    if (isCollection(node)) {
+      for (const child of node.items) {
+        if (isPair(child)) {
+          visitNode(child.key as Node | null);
+          visitNode(child.value as Node | null);
+        } else visitNode(child as Node | null);
+      }
+    }
+  };
+  const ranged = doc as unknown as { range?: Range3 };
+  if (ranged.range) ranged.range = ranged.range.map(moveOffset) as Range3;
+  visitNode(doc.contents as Node | null);
+}
+
+/** The stage regions after an edit that kept item `index` one item and moved later lines. */
+function shiftRegions(regions: StageRegions, index: number, lineDelta: number, delta: number): StageRegions {
+  const items = regions.items.map((r, k): StageRegion => {
+    if (k < index) return r;
+    if (k === index) return { ...r, endLine: r.endLine + lineDelta, end: r.end + delta };
+    return {
+      index: k,
+      startLine: r.startLine + lineDelta,
+      endLine: r.endLine + lineDelta,
+      start: r.start + delta,
+      end: r.end + delta,
+    };
+  });
+  return { ...regions, endLine: regions.endLine + lineDelta, items };
 }
 
 /**

@@ -1,14 +1,4 @@
-import {
-  type Document,
-  isAlias,
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  LineCounter,
-  type Node,
-  parseDocument,
-} from "yaml";
+import { type Document, isAlias, isMap, isPair, isScalar, isSeq, type Node, parseDocument } from "yaml";
 import { type Diagnostic, diagnostic, type Span } from "../diagnostics/diagnostic.js";
 import { SourceText } from "../diagnostics/source-text.js";
 
@@ -44,8 +34,7 @@ const DEFAULT_MAX_ALIAS_NODES = 10_000;
 /** Parses YAML text; never throws. Syntax problems become diagnostics. */
 export function loadYaml(text: string, path = "<input>", options: LoadOptions = {}): LoadedDocument {
   const source = new SourceText(text, path);
-  const lineCounter = new LineCounter();
-  const docs = parseAllSafe(text, lineCounter);
+  const docs = parseAllSafe(text);
   const yaml = docs[0];
   const diagnostics: Diagnostic[] = [];
   for (const error of yaml.errors) {
@@ -124,11 +113,10 @@ export function documentFromParsed(
   };
 }
 
-function parseAllSafe(text: string, lineCounter: LineCounter): Document.Parsed[] {
-  // parseDocument reports a second document as an error; keep only the first.
+function parseAllSafe(text: string): Document.Parsed[] {
+  // parseDocument reports a second document as an error; keep only the first. No source tokens
+  // and no line counter: SourceText has the line index, and the CST would double the tree's memory.
   const doc = parseDocument(text, {
-    lineCounter,
-    keepSourceTokens: true,
     prettyErrors: false,
     uniqueKeys: true,
   });
