@@ -1,9 +1,17 @@
+// Two rows reused across calls: the checker calls this for every unknown name against every
+// stage name on every edit, and allocating rows per candidate showed up in profiles.
+let rowA = new Int32Array(64);
+let rowB = new Int32Array(64);
+
 /** Levenshtein distance, bounded: returns `limit + 1` as soon as it is exceeded. */
 export function editDistance(a: string, b: string, limit = Number.POSITIVE_INFINITY): number {
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  // Two typed rows swapped each step: the checker calls this for every unknown name on every edit.
-  let previous = new Int32Array(b.length + 1);
-  let current = new Int32Array(b.length + 1);
+  if (rowA.length <= b.length) {
+    rowA = new Int32Array(b.length * 2 + 1);
+    rowB = new Int32Array(b.length * 2 + 1);
+  }
+  let previous = rowA;
+  let current = rowB;
   for (let j = 0; j <= b.length; j++) previous[j] = j;
   for (let i = 1; i <= a.length; i++) {
     current[0] = i;
@@ -40,18 +48,22 @@ export function closest(
   let bestDistance = limit + 1;
   for (const candidate of candidates) {
     const c = candidate.toLowerCase();
-    let distance = editDistance(lower, c, limit);
-    // A name contained in the other is a plausible fix even when many letters differ.
-    if (
-      distance > limit &&
-      options.containment &&
-      Math.min(c.length, lower.length) >= 3 &&
-      (c.includes(lower) || lower.includes(c))
-    )
-      distance = limit;
+    // Only a strictly closer candidate can win, so the bound tightens as better ones are found.
+    const bound = Math.min(limit, bestDistance - 1);
+    let distance = editDistance(lower, c, bound);
+    if (distance > bound) {
+      // A name contained in the other is a plausible fix even when many letters differ (it counts
+      // as `limit`, so it only wins while nothing within the limit has been found).
+      const contained =
+        options.containment &&
+        Math.min(c.length, lower.length) >= 3 &&
+        (c.includes(lower) || lower.includes(c));
+      distance = contained ? limit : bound + 1;
+    }
     if (distance < bestDistance) {
       best = candidate;
       bestDistance = distance;
+      if (distance === 0) break;
     }
   }
   return best;

@@ -12,6 +12,7 @@ import {
   type ValidationState,
   validateIncrementally,
 } from "./incremental-validate.js";
+import { deriveModel, type ModelSnapshot, snapshotOf, stageItemsSeq } from "./stage-model.js";
 import { findStageRegions, type StageRegions } from "./stage-regions.js";
 import { nodeAtOffset } from "./yaml-path.js";
 
@@ -93,6 +94,8 @@ function build(
   // Validation runs on first use (diagnostics, or a feature reading the pipeline), not on parse:
   // a burst of edits and completions only validates the versions someone asks about.
   let base = previous ? stateOf(previous) : undefined;
+  // The newest model the chain has, so this version's model only builds the edited stage.
+  const prior = previous ? modelOf(previous) : undefined;
   let validated: IncrementalValidation | undefined;
   const run = (): IncrementalValidation => {
     if (!validated) {
@@ -103,13 +106,35 @@ function build(
   };
   let regions: StageRegions | undefined = knownRegions;
   // The model without the checks, for features that only read it (completion, hover, folding).
-  let model: Pipeline | undefined;
+  let model: ModelSnapshot | undefined;
+  let plainModel: Pipeline | undefined;
   const pipeline = (): Pipeline => {
     if (validated) return validated.pipeline;
-    model ??= buildPipeline(document).pipeline;
-    return model;
+    if (model) return model.pipeline;
+    if (plainModel) return plainModel;
+    const seq = stageItemsSeq(document, hasAliases);
+    model = seq && prior ? deriveModel(document, seq, prior) : undefined;
+    if (model) return model.pipeline;
+    plainModel = buildPipeline(document).pipeline;
+    if (seq) model = snapshotOf(plainModel, seq);
+    return plainModel;
   };
-  const analysis: PipelineAnalysis & { [STATE]: () => ValidationState | undefined } = {
+  let validatedModel: ModelSnapshot | undefined;
+  const newestModel = (): ModelSnapshot | undefined => {
+    if (validated?.state) {
+      validatedModel ??= {
+        pipeline: validated.pipeline,
+        nodes: validated.state.items.map((item) => item.node),
+        starts: validated.state.items.map((item) => item.base),
+      };
+      return validatedModel;
+    }
+    return model ?? prior;
+  };
+  const analysis: PipelineAnalysis & {
+    [STATE]: () => ValidationState | undefined;
+    [MODEL]: () => ModelSnapshot | undefined;
+  } = {
     version,
     text: document.source.text,
     source: document.source,
@@ -142,11 +167,13 @@ function build(
     },
     // The newest per-item results this chain has: this version's, or the one it would start from.
     [STATE]: () => validated?.state ?? base,
+    [MODEL]: newestModel,
   };
   return analysis;
 }
 
 const STATE = Symbol("validation state");
+const MODEL = Symbol("pipeline model");
 
 /** Binary search of sites sorted by position; ends are inclusive (a cursor right after a scalar). */
 function siteIn(sites: readonly ExpressionSite[], offset: number): ExpressionSite | undefined {
@@ -160,6 +187,10 @@ function siteIn(sites: readonly ExpressionSite[], offset: number): ExpressionSit
     else return sites[mid];
   }
   return undefined;
+}
+
+function modelOf(analysis: PipelineAnalysis): ModelSnapshot | undefined {
+  return (analysis as PipelineAnalysis & { [MODEL]?: () => ModelSnapshot | undefined })[MODEL]?.();
 }
 
 function stateOf(analysis: PipelineAnalysis): ValidationState | undefined {

@@ -1,10 +1,8 @@
-import { type Document, isMap, isSeq, type Node } from "yaml";
-import type { Diagnostic, Span } from "../diagnostics/diagnostic.js";
+import type { Document, Node } from "yaml";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { LoadedDocument, PathSegment } from "../loader/yaml-loader.js";
-import { buildPipeline } from "../model/build-pipeline.js";
-import type { NodeSource, Pipeline, Stage } from "../model/types.js";
+import type { Pipeline, Stage } from "../model/types.js";
 import { validateSchema } from "../schema/index.js";
-import { checkStageHandlers } from "../stages/index.js";
 import {
   analyzeExpressions,
   type ExpressionAnalysis,
@@ -14,7 +12,7 @@ import {
   stageEnvironment,
 } from "../validate/expressions.js";
 import { checkFields } from "../validate/field-checks.js";
-import { checkGraph } from "../validate/graph-checks.js";
+import { checkDuplicateNames, checkStageGraph } from "../validate/graph-checks.js";
 import { checkUnquotedExpressions } from "../validate/unquoted-expressions.js";
 import {
   assembleDiagnostics,
@@ -24,6 +22,8 @@ import {
   type ValidationParts,
   validateParts,
 } from "../validate/validate.js";
+import { moveDiagnostic, shiftDiagnostic, shiftSite, shiftStage } from "./shift.js";
+import { buildStageAt, buildWithoutStages, stageItemsSeq } from "./stage-model.js";
 
 /** What one `stages` item contributed, at the offsets it had when computed (`base`). */
 interface ItemState {
@@ -33,6 +33,8 @@ interface ItemState {
   unquoted: Diagnostic[];
   schema: Diagnostic[];
   fields: Diagnostic[];
+  /** The stage type's own checks (`check` of its handler). */
+  handlers: Diagnostic[];
   sites: ExpressionSite[];
   /** Unfiltered expression diagnostics of the item's sites. */
   expressions: Diagnostic[];
@@ -52,6 +54,8 @@ export interface ValidationState {
   before: OutsideState;
   after: OutsideState;
   afterBase: number;
+  /** `checkStageGraph` of this version (ids and dependsOn only), reused while those stay. */
+  graph: Diagnostic[];
 }
 
 export interface IncrementalValidation {
@@ -76,24 +80,11 @@ export function validateIncrementally(
   hasAliases: boolean,
   previous: ValidationState | undefined,
 ): IncrementalValidation {
-  const seq = itemsSeq(document, hasAliases);
+  const seq = stageItemsSeq(document, hasAliases);
   if (!seq) return full(document, options, undefined);
   if (!previous || previous.seq !== seq || previous.items.length !== seq.items.length)
     return full(document, options, seq);
   return incremental(document, options, seq, previous);
-}
-
-/** The `stages` list when every item is a block map with a range and the file is clean; else undefined. */
-function itemsSeq(document: LoadedDocument, hasAliases: boolean): (Node & { items: unknown[] }) | undefined {
-  if (hasAliases || document.diagnostics.length > 0) return undefined;
-  const root = document.yaml.contents as Node | null;
-  if (!isMap(root)) return undefined;
-  const seq = document.nodeAt(["stages"]);
-  if (!seq || !isSeq(seq) || seq.flow || !seq.range || seq.items.length === 0) return undefined;
-  for (const item of seq.items) if (!isMap(item) || !item.range) return undefined;
-  const value = document.value as { stages?: unknown };
-  if (!Array.isArray(value?.stages) || value.stages.length !== seq.items.length) return undefined;
-  return seq as Node & { items: unknown[] };
 }
 
 /** Ownership: -1 before the items, k inside item k's window, n after. */
@@ -136,9 +127,16 @@ function full(
     unquoted: [],
     schema: [],
     fields: [],
+    handlers: [],
     sites: [],
     expressions: [],
   }));
+  for (const d of parts.handlers) {
+    const k = owner(d.span.start);
+    // A handler finding outside its stage cannot be kept per item: no state, no reuse.
+    if (k < 0 || k >= n) return { pipeline: parts.pipeline, diagnostics, expressions };
+    items[k].handlers.push(d);
+  }
   const before: OutsideState = { unquoted: [], schema: [], fields: [] };
   const after: OutsideState = { unquoted: [], schema: [], fields: [] };
   for (const key of ["unquoted", "schema", "fields"] as const) {
@@ -160,7 +158,7 @@ function full(
     pipeline: parts.pipeline,
     diagnostics,
     expressions,
-    state: { seq, items, before, after, afterBase },
+    state: { seq, items, before, after, afterBase, graph: checkStageGraph(parts.pipeline) },
   };
 }
 
@@ -173,10 +171,7 @@ function incremental(
   const nodes = seq.items as Node[];
   const root = document.value as Record<string, unknown>;
   const raws = root.stages as unknown[];
-  const { pipeline: rest, diagnostics: build } = buildPipeline({
-    ...document,
-    value: { ...root, stages: [] },
-  });
+  const { pipeline: rest, diagnostics: build } = buildWithoutStages(document);
   const afterBase = (seq.range as [number, number, number])[2];
   const afterDelta = afterBase - previous.afterBase;
   const n = nodes.length;
@@ -205,6 +200,13 @@ function incremental(
     }
   }
   const pipeline: Pipeline = { ...rest, stages: items.map((item) => item.stage) };
+  const { registry } = defaultStageTypes();
+  for (const k of fresh)
+    items[k].handlers = registry.get(items[k].stage.type)?.check?.(items[k].stage, pipeline) ?? [];
+  const graph =
+    (recheckAll || (changedNames.size > 0 && previous.graph.some((d) => d.code === "duplicate-stage-id"))
+      ? undefined
+      : moveGraph(previous, starts, afterDelta, fresh)) ?? checkStageGraph(pipeline);
   const environment = expressionEnvironment(pipeline);
   for (let k = 0; k < n; k++) {
     const item = items[k];
@@ -231,29 +233,45 @@ function incremental(
   const after = shiftOutside(previous.after, afterDelta);
   const outsideUnquoted = [...before.unquoted, ...after.unquoted];
   const notCutOutside = cutLineFilter(document, outsideUnquoted);
-  const itemExpressions = items.flatMap((item) =>
-    item.expressions.filter(cutLineFilter(document, item.unquoted)),
-  );
+  const itemExpressions: Diagnostic[] = [];
+  for (const item of items) {
+    if (item.expressions.length === 0) continue;
+    const notCut = cutLineFilter(document, item.unquoted);
+    for (const d of item.expressions) if (notCut(d)) itemExpressions.push(d);
+  }
   const beforeSites = outside.sites.filter((s) => s.span.start < starts[0]);
   const afterSites = outside.sites.filter((s) => s.span.start >= starts[0]);
   const outsideExpressions = outside.diagnostics.filter(notCutOutside);
   const extra: Diagnostic[] = [];
   for (const check of options.extraChecks ?? []) extra.push(...check(document, pipeline));
-  const gather = (key: keyof OutsideState) => [
-    ...before[key],
-    ...items.flatMap((item) => item[key]),
-    ...after[key],
-  ];
+  // One pass over the items collects what each kept or recomputed (most lists are empty).
+  const unquoted = [...before.unquoted];
+  const schema = [...before.schema];
+  const fields = [...before.fields];
+  const handlers: Diagnostic[] = [];
+  const itemSites: ExpressionSite[] = [];
+  const itemFindings: Diagnostic[] = [];
+  for (const item of items) {
+    if (item.unquoted.length > 0) unquoted.push(...item.unquoted);
+    if (item.schema.length > 0) schema.push(...item.schema);
+    if (item.fields.length > 0) fields.push(...item.fields);
+    if (item.handlers.length > 0) handlers.push(...item.handlers);
+    if (item.expressions.length > 0) itemFindings.push(...item.expressions);
+    for (const site of item.sites) itemSites.push(site);
+  }
+  unquoted.push(...after.unquoted);
+  schema.push(...after.schema);
+  fields.push(...after.fields);
   const parts: ValidationParts = {
     pipeline,
     yaml: [],
-    unquoted: gather("unquoted"),
+    unquoted,
     root: [],
-    schema: gather("schema"),
+    schema,
     build,
-    graph: checkGraph(pipeline),
-    fields: gather("fields"),
-    handlers: checkStageHandlers(pipeline, defaultStageTypes().registry),
+    graph: [...graph, ...checkDuplicateNames(pipeline)],
+    fields,
+    handlers,
     expressions: [
       ...outsideExpressions.filter((d) => d.span.start < starts[0]),
       ...itemExpressions,
@@ -262,10 +280,10 @@ function incremental(
     extra,
   };
   const expressions: ExpressionAnalysis = {
-    sites: [...beforeSites, ...items.flatMap((item) => item.sites), ...afterSites],
+    sites: [...beforeSites, ...itemSites, ...afterSites],
     diagnostics: [
       ...outside.diagnostics.filter((d) => d.span.start < starts[0]),
-      ...items.flatMap((item) => item.expressions),
+      ...itemFindings,
       ...outside.diagnostics.filter((d) => d.span.start >= starts[0]),
     ],
     environment,
@@ -274,8 +292,38 @@ function incremental(
     pipeline,
     diagnostics: assembleDiagnostics(parts, document.source.text.length),
     expressions,
-    state: { seq, items, before, after, afterBase },
+    state: { seq, items, before, after, afterBase, graph },
   };
+}
+
+/**
+ * The previous version's graph findings at this version's offsets, or undefined when one of
+ * them points into a re-parsed item (its spans there are unknown: check again).
+ */
+function moveGraph(
+  previous: ValidationState,
+  starts: number[],
+  afterDelta: number,
+  fresh: ReadonlySet<number>,
+): Diagnostic[] | undefined {
+  const n = previous.items.length;
+  const owner = ownerOf(
+    previous.items.map((item) => item.base),
+    previous.afterBase,
+  );
+  const move = (offset: number): number | undefined => {
+    const k = owner(offset);
+    if (k < 0) return offset;
+    if (k >= n) return offset + afterDelta;
+    return fresh.has(k) ? undefined : offset + starts[k] - previous.items[k].base;
+  };
+  const out: Diagnostic[] = [];
+  for (const d of previous.graph) {
+    const moved = moveDiagnostic(d, move);
+    if (!moved) return undefined;
+    out.push(moved);
+  }
+  return out;
 }
 
 const inputsOf = (stage: Stage): string =>
@@ -292,10 +340,7 @@ function computeItem(
   options: ValidateOptions,
   owner: (offset: number) => number,
 ): ItemState {
-  // A sparse list: the builder skips holes, so only item k is built, with its real index and paths.
-  const sparse: unknown[] = [];
-  sparse[k] = raws[k];
-  const stage = buildPipeline({ ...document, value: { ...root, stages: sparse } }).pipeline.stages[0];
+  const stage = buildStageAt(document, k);
   const unquoted = checkUnquotedExpressions({ ...document, yaml: node as unknown as Document.Parsed });
   const notCut = cutLineFilter(document, unquoted);
   // The schema sees a one-item list whose paths are mapped back to item k.
@@ -318,66 +363,9 @@ function computeItem(
     unquoted,
     schema,
     fields,
+    handlers: [],
     sites: [],
     expressions: [],
-  };
-}
-
-const shiftSpan = (span: Span, by: number): Span => ({ start: span.start + by, end: span.end + by });
-
-function shiftDiagnostic(d: Diagnostic, by: number): Diagnostic {
-  const out: Diagnostic = { ...d, span: shiftSpan(d.span, by) };
-  if (d.related) out.related = d.related.map((r) => ({ ...r, span: shiftSpan(r.span, by) }));
-  if (d.data && (typeof d.data.fixStart === "number" || typeof d.data.fixEnd === "number")) {
-    const data = { ...d.data };
-    if (typeof data.fixStart === "number") data.fixStart += by;
-    if (typeof data.fixEnd === "number") data.fixEnd += by;
-    out.data = data;
-  }
-  return out;
-}
-
-function shiftSource(source: NodeSource, by: number): NodeSource {
-  const fields: NodeSource["fields"] = {};
-  for (const [key, field] of Object.entries(source.fields)) {
-    Object.defineProperty(fields, key, {
-      value: { key: shiftSpan(field.key, by), value: shiftSpan(field.value, by) },
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-  }
-  return { span: shiftSpan(source.span, by), fields };
-}
-
-function shiftStage(stage: Stage, by: number): Stage {
-  const out = {
-    ...stage,
-    source: shiftSource(stage.source, by),
-    dependsOnSpans: stage.dependsOnSpans.map((s) => shiftSpan(s, by)),
-    window: stage.window && { ...stage.window, source: shiftSource(stage.window.source, by) },
-    notifications: stage.notifications.map((n) => ({ ...n, source: shiftSource(n.source, by) })),
-  } as Stage;
-  if ("preconditions" in stage && Array.isArray(stage.preconditions)) {
-    (out as { preconditions: unknown }).preconditions = stage.preconditions.map((p) => ({
-      ...p,
-      source: shiftSource(p.source, by),
-    }));
-  }
-  return out;
-}
-
-function shiftSite(site: ExpressionSite, by: number): ExpressionSite {
-  return {
-    ...site,
-    span: shiftSpan(site.span, by),
-    offsets: site.offsets?.map((o) => o + by),
-    expressions: site.expressions.map((e) => ({
-      ...e,
-      span: shiftSpan(e.span, by),
-      sourceSpan: shiftSpan(e.sourceSpan, by),
-    })),
-    references: site.references.map((r) => ({ ...r, span: shiftSpan(r.span, by) })),
   };
 }
 
@@ -391,6 +379,7 @@ function shiftItem(item: ItemState, by: number): ItemState {
     unquoted: shift(item.unquoted),
     schema: shift(item.schema),
     fields: shift(item.fields),
+    handlers: shift(item.handlers),
     sites: item.sites.map((s) => shiftSite(s, by)),
     expressions: shift(item.expressions),
   };

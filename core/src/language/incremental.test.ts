@@ -122,6 +122,13 @@ describe("incremental re-analysis", () => {
     expect(analysis.document.yaml.toJS(), label).toEqual(fresh.document.yaml.toJS());
   };
 
+  /** The model read before validation (completion's path) equals a fresh build. */
+  const sameModelAsFresh = (analysis: PipelineAnalysis, text: string, label: string) => {
+    expect(analysis.validated, label).toBe(false);
+    expect(analysis.pipeline, label).toEqual(analyzePipeline(text, 0).pipeline);
+    expect(analysis.validated, label).toBe(false);
+  };
+
   test("targeted edits on the 200-stage benchmark file (names, ids, dependsOn, types, expressions) match a fresh analysis", () => {
     let text = (pipelineText(200) as string).replace(
       "name: bench-pipeline\n",
@@ -152,7 +159,38 @@ describe("incremental re-analysis", () => {
       analysis = updateAnalysis(analysis, text, ++step);
       expect(analysis.parse, from).toBe("stage-item");
       // Skip validating every other version: the next one must start from the last validated state.
+      // Those versions still build their model (as completion does), from the newest model known.
       if (step % 3 !== 1) sameAsFresh(analysis, text, `${from} -> ${to}`);
+      else sameModelAsFresh(analysis, text, `${from} -> ${to}`);
+    }
+  });
+
+  test("graph findings (duplicate ids and names, unknown and cyclic dependsOn) follow edits around them", () => {
+    let text = (pipelineText(40) as string)
+      .replace("id: s5\n", "id: s4\n")
+      .replace("dependsOn: [s20]", "dependsOn: [s20, nope]")
+      .replace("dependsOn: [s30]", "dependsOn: [s30, s32]")
+      .replace("name: Stage 25\n", "name: Stage 24\n");
+    let analysis = analyzePipeline(text, 0);
+    const codes = analysis.diagnostics.map((d) => d.code);
+    for (const code of ["duplicate-stage-id", "unknown-stage-ref", "cycle", "duplicate-stage-name"])
+      expect(codes).toContain(code);
+    const edits: [string, string][] = [
+      ["name: Stage 2\n", "name: Stage 2 renamed\n"], // before everything
+      ["name: Stage 4\n", "name: Stage Four\n"], // the first of the duplicate ids: message names it
+      ["command: echo hello\n", "command: echo hello there\n"], // a stage in between
+      ["name: Stage 31\n", "name: Stage 31\n    description: in the cycle\n"], // inside the cycle
+      ["name: Stage 24\n", "name: Stage 24b\n"], // ends the duplicate name
+      ["name: Stage 24b\n", "name: Stage 24\n"], // and brings it back
+      ["name: Stage 38\n", "name: Stage 38 and more\n"], // after everything
+    ];
+    let step = 0;
+    for (const [from, to] of edits) {
+      expect(text.includes(from), from).toBe(true);
+      text = text.replace(from, to);
+      analysis = updateAnalysis(analysis, text, ++step);
+      expect(analysis.parse, from).toBe("stage-item");
+      sameAsFresh(analysis, text, `${from} -> ${to}`);
     }
   });
 
@@ -171,6 +209,7 @@ describe("incremental re-analysis", () => {
         analysis = updateAnalysis(analysis, text, step);
         if (analysis.parse === "stage-item") spliced++;
         if (step % 4 !== 0) sameAsFresh(analysis, text, `seed ${seed} step ${step}`);
+        else if (step % 8 === 0) sameModelAsFresh(analysis, text, `seed ${seed} step ${step}`);
       }
     }
     expect(spliced).toBeGreaterThan(0);

@@ -10,7 +10,6 @@ import {
   parseDocument,
   visit,
 } from "yaml";
-import { SourceText } from "../diagnostics/source-text.js";
 import { documentFromParsed, type LoadedDocument } from "../loader/yaml-loader.js";
 import type { PipelineAnalysis } from "./analysis.js";
 import { plainValue } from "./plain-value.js";
@@ -186,10 +185,13 @@ function keepsItemShape(region: string, indent: number, atEnd: boolean): boolean
 }
 
 function shiftTree(node: Node, by: number): void {
-  const shift = (n: Node) => {
-    if (n.range) n.range = [n.range[0] + by, n.range[1] + by, n.range[2] + by];
-  };
-  shift(node);
+  // In place: every node has its own range array, and the previous version is not used again.
+  const range = node.range;
+  if (range) {
+    range[0] += by;
+    range[1] += by;
+    range[2] += by;
+  }
   if (isCollection(node)) {
     for (const child of node.items) {
       if (isPair(child)) {

@@ -6,7 +6,10 @@ import type { WorkspacePipeline } from "./types.js";
 
 /** The file name (under `.github/workflows/`) of the workflow generated for this pipeline. */
 export function generatedWorkflowName(analysis: PipelineAnalysis): string | undefined {
-  return analysis.pipeline.name ? workflowFileName(analysis.pipeline.name) : undefined;
+  // The name straight from the document (as the model reads it): no model build for a file name.
+  const root = analysis.document.value;
+  const name = typeof root === "object" && root !== null ? (root as { name?: unknown }).name : undefined;
+  return typeof name === "string" && name !== "" ? workflowFileName(name) : undefined;
 }
 
 /**

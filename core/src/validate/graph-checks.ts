@@ -7,8 +7,16 @@ function idSpan(stage: Stage) {
   return stage.source.fields.id?.value ?? stage.source.fields.name?.value ?? stage.source.span;
 }
 
-/** Duplicate ids, unknown dependsOn, cycles, no initial stage and never-reachable stages. */
+/** Duplicate ids and names, unknown dependsOn, cycles, no initial stage and never-reachable stages. */
 export function checkGraph(pipeline: Pipeline): Diagnostic[] {
+  return [...checkStageGraph(pipeline), ...checkDuplicateNames(pipeline)];
+}
+
+/**
+ * The checks that read only stage ids and dependsOn (duplicate ids, unknown or self dependencies,
+ * cycles, no initial stage, stages below a cycle): an edit that keeps those can reuse them.
+ */
+export function checkStageGraph(pipeline: Pipeline): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const byId = new Map<string, Stage>();
   for (const stage of pipeline.stages) {
@@ -27,7 +35,6 @@ export function checkGraph(pipeline: Pipeline): Diagnostic[] {
       byId.set(stage.id, stage);
     }
   }
-  diagnostics.push(...checkDuplicateNames(pipeline));
 
   const knownIds = [...byId.keys()];
   for (const stage of pipeline.stages) {
@@ -79,7 +86,8 @@ function depItemSpan(stage: Stage, index: number) {
   return stage.dependsOnSpans[index];
 }
 
-function checkDuplicateNames(pipeline: Pipeline): Diagnostic[] {
+/** Two stages with the same name (a warning: #stage and #judgment find the first). */
+export function checkDuplicateNames(pipeline: Pipeline): Diagnostic[] {
   const seen = new Map<string, Stage>();
   const out: Diagnostic[] = [];
   for (const stage of pipeline.stages) {
