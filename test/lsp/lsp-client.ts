@@ -67,18 +67,49 @@ export class LspClient {
     });
   }
 
-  request<R>(method: string, params: unknown): Promise<R> {
-    return this.connection.sendRequest(method, params) as Promise<R>;
+  request<R>(method: string, params: unknown, token?: rpc.CancellationToken): Promise<R> {
+    return (
+      token ? this.connection.sendRequest(method, params, token) : this.connection.sendRequest(method, params)
+    ) as Promise<R>;
   }
 
   notify(method: string, params: unknown): void {
     void this.connection.sendNotification(method, params);
   }
 
+  /** Shuts the server down as a client does (shutdown, exit) and waits for the process to end. */
   async close(): Promise<void> {
+    const exited = new Promise((resolve) => {
+      if (this.process.exitCode !== null) resolve(undefined);
+      else this.process.once("exit", resolve);
+    });
     await this.request("shutdown", null);
-    this.notify("exit", null);
+    // Written before the connection goes away, so no write hits a closed pipe.
+    await this.connection.sendNotification("exit", null);
+    await exited;
     this.connection.dispose();
-    this.process.kill();
   }
+}
+
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export interface TextEdit {
+  range: { start: Position; end: Position };
+  newText: string;
+}
+
+/** Applies LSP text edits (non-overlapping, as a server sends them) to a text. */
+export function applyEdits(text: string, edits: readonly TextEdit[]): string {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === "\n") starts.push(i + 1);
+  const offset = (p: Position) => Math.min(text.length, (starts[p.line] ?? text.length) + p.character);
+  const sorted = [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start));
+  let out = text;
+  for (const edit of sorted) {
+    out = out.slice(0, offset(edit.range.start)) + edit.newText + out.slice(offset(edit.range.end));
+  }
+  return out;
 }

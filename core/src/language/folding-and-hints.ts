@@ -1,35 +1,53 @@
 import type { Range } from "../diagnostics/diagnostic.js";
 import { durationInWords, parseDuration } from "../model/duration.js";
+import type { Stage } from "../model/types.js";
 import type { PipelineAnalysis } from "./analysis.js";
 import { cronInWords } from "./cron-words.js";
+import { expressionSitesOverlapping } from "./expression-sites.js";
 import type { FoldingRange, InlayHint } from "./types.js";
 
-/** Folding: each top-level block and each stage item. */
+/** Folding: each top-level block and each stage item, up to its last line with content. */
 export function foldingRanges(analysis: PipelineAnalysis): FoldingRange[] {
   const out: FoldingRange[] = [];
-  for (const field of Object.values(analysis.pipeline.source.fields)) {
-    const start = analysis.source.position(field.key.start).line;
-    const end = analysis.source.position(field.value.end).line;
-    if (end > start) out.push({ startLine: start, endLine: end });
-  }
-  for (const stage of analysis.pipeline.stages) {
-    const start = analysis.source.position(stage.source.span.start).line;
-    const end = analysis.source.position(stage.source.span.end).line;
-    if (end > start) out.push({ startLine: start, endLine: end });
-  }
+  const fold = (start: number, end: number) => {
+    const startLine = analysis.source.position(start).line;
+    const endLine = lastLine(analysis, start, end);
+    if (endLine > startLine) out.push({ startLine, endLine });
+  };
+  for (const field of Object.values(analysis.pipeline.source.fields)) fold(field.key.start, field.value.end);
+  for (const stage of analysis.pipeline.stages) fold(stage.source.span.start, stage.source.span.end);
   return out.sort((a, b) => a.startLine - b.startLine);
 }
 
-/** Inlay hints in `range`: durations and cron expressions in words, parameter defaults in expressions. */
+/**
+ * The line of the last character of `start..end` that is not white space. A block's span ends
+ * where the next one starts (after its line break); folding to that line would hide the next key.
+ */
+function lastLine(analysis: PipelineAnalysis, start: number, end: number): number {
+  const text = analysis.text;
+  let at = end;
+  while (at > start && /\s/.test(text[at - 1])) at--;
+  return analysis.source.position(Math.max(start, at - 1)).line;
+}
+
+/**
+ * Inlay hints in `range`: durations and cron expressions in words, parameter defaults in
+ * expressions. Reads the model and the expressions of the range only (no validation).
+ */
 export function inlayHints(analysis: PipelineAnalysis, range: Range): InlayHint[] {
   const from = analysis.source.offset(range.start);
   const to = analysis.source.offset(range.end);
   const out: InlayHint[] = [];
-  const hint = (offset: number, label: string) =>
-    out.push({ position: analysis.source.position(offset), label, paddingLeft: true });
-  for (const stage of analysis.pipeline.stages) {
-    if (stage.source.span.end < from || stage.source.span.start > to) continue;
-    for (const key of ["timeout", "duration"]) {
+  // A hint is in the range when the place it is shown (the end of what it explains) is.
+  const hint = (offset: number, label: string) => {
+    if (offset >= from && offset <= to)
+      out.push({ position: analysis.source.position(offset), label, paddingLeft: true });
+  };
+  const stages = analysis.pipeline.stages;
+  for (let k = firstEndingFrom(stages, from); k < stages.length; k++) {
+    const stage = stages[k];
+    if (stage.source.span.start > to) break;
+    for (const key of ["duration", "timeout"]) {
       const field = stage.source.fields[key];
       const value = stage.config[key];
       const ms = typeof value === "string" ? parseDuration(value) : undefined;
@@ -38,23 +56,29 @@ export function inlayHints(analysis: PipelineAnalysis, range: Range): InlayHint[
   }
   for (const trigger of analysis.pipeline.triggers) {
     const field = trigger.source.fields.expression;
-    if (
-      trigger.type === "cron" &&
-      field &&
-      typeof trigger.fields.expression === "string" &&
-      field.value.start >= from &&
-      field.value.end <= to
-    ) {
+    if (trigger.type === "cron" && field && typeof trigger.fields.expression === "string") {
       hint(field.value.end, cronInWords(trigger.fields.expression));
     }
   }
   const defaults = new Map(analysis.pipeline.parameters.map((p) => [p.name, p.default]));
-  for (const site of analysis.expressions.sites) {
-    if (site.span.end < from || site.span.start > to) continue;
+  // Only the expressions in the range are looked at, and the document is not validated for them.
+  for (const site of expressionSitesOverlapping(analysis, from - 1, to + 1)) {
     for (const ref of site.references) {
       const value = defaults.get(ref.name);
       if (ref.kind === "parameter" && value !== undefined) hint(ref.span.end, `= ${JSON.stringify(value)}`);
     }
   }
-  return out;
+  return out.sort((a, b) => a.position.line - b.position.line || a.position.character - b.position.character);
+}
+
+/** Index of the first stage whose item ends at or after `offset` (stages are in file order). */
+function firstEndingFrom(stages: readonly Stage[], offset: number): number {
+  let lo = 0;
+  let hi = stages.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (stages[mid].source.span.end < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
