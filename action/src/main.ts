@@ -1,8 +1,8 @@
 import * as core from "@actions/core";
 import type { ActionContext, ActionInputs } from "./action-context.js";
-import { ActionsArtifactStore } from "./artifacts/actions-artifact-store.js";
 import type { ArtifactStore } from "./artifacts/artifact-store.js";
 import { FileArtifactStore } from "./artifacts/file-artifact-store.js";
+import { ResultsArtifactStore } from "./artifacts/results-artifact-store.js";
 import { runContext } from "./context.js";
 import { OctokitGithubApi } from "./github-api.js";
 import { finalizeMode } from "./modes/finalize.js";
@@ -34,7 +34,7 @@ function readInputs(): ActionInputs {
 export function artifactStore(env: NodeJS.ProcessEnv): ArtifactStore {
   return env.CAPSTAN_ARTIFACT_DIR
     ? new FileArtifactStore(env.CAPSTAN_ARTIFACT_DIR)
-    : new ActionsArtifactStore();
+    : new ResultsArtifactStore({ env, mask: core.setSecret, log: core.info });
 }
 
 /** The action's entry point: one mode of one job. Exit status is set through core.setFailed. */
