@@ -190,17 +190,12 @@ export function startServer(connection: Connection, hooks: ServerHooks = {}): vo
   );
   connection.onDefinition((params, token) =>
     withDocument("textDocument/definition", params.textDocument.uri, token, (a) =>
-      definition(validated(a), params.position, contextOf(params.textDocument.uri)),
+      definition(a, params.position, contextOf(params.textDocument.uri)),
     ),
   );
   connection.onReferences((params, token) =>
     withDocument("textDocument/references", params.textDocument.uri, token, (a) =>
-      references(
-        validated(a),
-        params.position,
-        contextOf(params.textDocument.uri),
-        params.context.includeDeclaration,
-      ),
+      references(a, params.position, contextOf(params.textDocument.uri), params.context.includeDeclaration),
     ),
   );
   connection.onPrepareRename((params, token) =>
@@ -212,12 +207,7 @@ export function startServer(connection: Connection, hooks: ServerHooks = {}): vo
   );
   connection.onRenameRequest((params, token) =>
     withDocument("textDocument/rename", params.textDocument.uri, token, (a) => {
-      const result = rename(
-        validated(a),
-        params.position,
-        params.newName,
-        contextOf(params.textDocument.uri),
-      );
+      const result = rename(a, params.position, params.newName, contextOf(params.textDocument.uri));
       if ("error" in result) throw new lsp.ResponseError(lsp.ErrorCodes.InvalidRequest, result.error);
       return result;
     }),
@@ -271,19 +261,6 @@ export function startServer(connection: Connection, hooks: ServerHooks = {}): vo
 
   documents.listen(connection);
   connection.listen();
-}
-
-/**
- * The analysis, validated. Definition, references and rename read every expression's references
- * through `analysis.expressions`, which validates; when that happens halfway through (after the
- * target was found in the model built before validation) the stages no longer match by identity
- * and references inside expressions are dropped from the answer. Validating first keeps one
- * model. To go once core's navigation reads references without validating (the `test.fails` in
- * core/src/language/no-validation.test.ts).
- */
-function validated(analysis: PipelineAnalysis): PipelineAnalysis {
-  void analysis.diagnostics;
-  return analysis;
 }
 
 /**

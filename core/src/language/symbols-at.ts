@@ -4,6 +4,7 @@ import type { PathSegment } from "../loader/yaml-loader.js";
 import type { Stage } from "../model/types.js";
 import type { ExpressionSite } from "../validate/expressions.js";
 import type { PipelineAnalysis } from "./analysis.js";
+import { expressionSitesOverlapping } from "./expression-sites.js";
 
 /** A named thing of the pipeline that can be navigated to and renamed. */
 export type Target =
@@ -138,7 +139,10 @@ function styleAt(analysis: PipelineAnalysis, path: PathSegment[]): Scalar["type"
 export function occurrences(analysis: PipelineAnalysis, target: Target): Occurrence[] {
   const out: Occurrence[] = [];
   const { pipeline } = analysis;
-  const refs = analysis.expressions.sites.flatMap((site) => site.references.map((r) => ({ r, site })));
+  // Unvalidated sites when the version is not validated yet: navigation never validates.
+  const refs = expressionSitesOverlapping(analysis).flatMap((site) =>
+    site.references.map((r) => ({ r, site })),
+  );
   if (target.kind === "stage") {
     const stage = target.stage;
     for (const aspect of ["id", "name"] as const) {
@@ -172,7 +176,8 @@ export function occurrences(analysis: PipelineAnalysis, target: Target): Occurre
           : r.kind === "stage-name" || r.kind === "judgment"
             ? stageByName(analysis, r.name, r.kind === "judgment")
             : undefined;
-      if (resolved === stage)
+      // By index: the model read before and after validation are different objects.
+      if (resolved?.index === stage.index)
         out.push({
           span: r.span,
           aspect: r.kind === "stage-id" ? "id" : "name",
