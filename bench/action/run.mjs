@@ -2,16 +2,22 @@
 // Action cold start: from `node action/dist/index.js` being spawned to its first stage running (the
 // "▶ <stage> started" line), in `mode: run` on a one-stage pipeline with the folder artifact store,
 // as the GitHub runner would start it. Also the bundle's size. Targets: < 300 ms, < 3 MB.
-// Usage: node bench/action/run.mjs [--runs N]
+// Usage: node bench/action/run.mjs [--runs N] [--bundle DIR]   (DIR: another build of action/dist,
+// e.g. `node action/scripts/bundle.mjs /tmp/bundle` to measure a change without touching action/dist)
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { loadavg, tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 
 const root = new URL("../..", import.meta.url).pathname;
-const bundleDir = join(root, "action", "dist");
-const at = process.argv.indexOf("--runs");
-const runs = at >= 0 ? Number(process.argv[at + 1]) : 15;
+const option = (name) => {
+  const at = process.argv.indexOf(name);
+  return at >= 0 ? process.argv[at + 1] : undefined;
+};
+const bundleDir = resolve(option("--bundle") ?? join(root, "action", "dist"));
+const runs = Number(option("--runs") ?? 15);
+// The machine is shared: its load average (1, 5, 15 min) goes with the figures.
+const loadBefore = loadavg().map((x) => +x.toFixed(2));
 
 const workspace = mkdtempSync(join(tmpdir(), "capstan-bench-action-"));
 mkdirSync(join(workspace, ".capstan", "pipelines"), { recursive: true });
@@ -99,12 +105,14 @@ const result = {
     files: Object.fromEntries(files.map((x) => [x.f, x.size])),
   },
   node: process.version,
+  loadAverage: { before: loadBefore, after: loadavg().map((x) => +x.toFixed(2)) },
 };
 console.log(JSON.stringify(result, null, 2));
+if (option("--bundle")) console.log(`(measured ${bundleDir}, not the committed action/dist)`);
 const mb = (n) => (n / 1024 / 1024).toFixed(2);
 console.log(
   `cold start to first stage: median ${result.firstStageMs.median} ms, p90 ${result.firstStageMs.p90} ms (target < 300 ms) ${result.firstStageMs.median < 300 ? "OK" : "MISSED"}; bare node: ${result.bareNodeMs.median} ms`,
 );
 console.log(
-  `bundle: entry ${mb(entry)} MB (loaded at start), all JS ${mb(result.bundle.allJsBytes)} MB (target < 3 MB) ${result.bundle.allJsBytes < 3 * 1024 * 1024 ? "OK" : "MISSED: the lazily loaded @actions/artifact chunk is most of it"}`,
+  `bundle: entry ${mb(entry)} MB (loaded at start), all JS ${mb(result.bundle.allJsBytes)} MB (target < 3 MB) ${result.bundle.allJsBytes < 3 * 1024 * 1024 ? "OK" : "MISSED"}`,
 );
