@@ -54,10 +54,16 @@ const oursSettings = resolve(out, "capstan-settings.json");
 writeFileSync(oursSettings, JSON.stringify({ __expectConfigPull: false }));
 
 execSync("npx tsc -b language-server", { cwd: repo, stdio: "inherit" });
+const serverBin = resolve(repo, "language-server/bin/capstan-language-server.js");
+const serverNodeFlags = readFileSync(serverBin, "utf8")
+  .split("\n")[0]
+  .split(/\s+/)
+  .filter((word) => word.startsWith("--"));
 const servers = [
   {
     label: "capstan",
-    cmd: `node ${resolve(repo, "language-server/bin/capstan-language-server.js")} --stdio`,
+    // As the bin starts it: node with the V8 flags of its `#!/usr/bin/env -S node ...` line.
+    cmd: `node ${serverNodeFlags.join(" ")} ${serverBin} --stdio`.replace(/ +/g, " "),
     settings: oursSettings,
     debounce: 0,
     completions,

@@ -55,9 +55,16 @@ const common = {
   mainFields: ["module", "main"],
 };
 
+// The V8 flags the server's bin starts node with (its `#!/usr/bin/env -S node ...` line), so the
+// client forks the server exactly as the command line does.
+const serverBin = path.join(repo, "language-server", "bin", "capstan-language-server.js");
+const shebang = fs.existsSync(serverBin) ? fs.readFileSync(serverBin, "utf8").split("\n")[0] : "";
+const serverNodeFlags = shebang.split(/\s+/).filter((word) => word.startsWith("--"));
+
 await esbuild.build({
   ...common,
   ...cjsMeta,
+  define: { ...cjsMeta.define, __CAPSTAN_SERVER_NODE_FLAGS__: JSON.stringify(serverNodeFlags) },
   entryPoints: [path.join(ext, "src", "extension.ts")],
   outfile: path.join(dist, "extension.js"),
   format: "cjs",

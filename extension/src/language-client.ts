@@ -12,6 +12,11 @@ import {
 } from "vscode-languageclient/node";
 import { PIPELINE_GLOB, PIPELINE_SELECTOR } from "./pipeline-files.js";
 
+/** The server bin's V8 flags (its shebang line), put in by the build; see language-server/bin. */
+declare const __CAPSTAN_SERVER_NODE_FLAGS__: string[];
+const SERVER_NODE_FLAGS: string[] =
+  typeof __CAPSTAN_SERVER_NODE_FLAGS__ === "undefined" ? [] : __CAPSTAN_SERVER_NODE_FLAGS__;
+
 const MAX_RESTARTS = 5;
 const RESTART_WINDOW_MS = 3 * 60_000;
 
@@ -61,11 +66,11 @@ export class ServerManager implements vscode.Disposable {
   async start(): Promise<void> {
     const serverModule = this.context.asAbsolutePath("dist/server.js");
     const serverOptions: ServerOptions = {
-      run: { module: serverModule, transport: TransportKind.ipc },
+      run: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: SERVER_NODE_FLAGS } },
       debug: {
         module: serverModule,
         transport: TransportKind.ipc,
-        options: { execArgv: ["--nolazy", "--inspect=6019"] },
+        options: { execArgv: [...SERVER_NODE_FLAGS, "--nolazy", "--inspect=6019"] },
       },
     };
     const watcher = vscode.workspace.createFileSystemWatcher(PIPELINE_GLOB);

@@ -95,12 +95,13 @@ function build(
   // a burst of edits and completions only validates the versions someone asks about.
   let base = previous ? stateOf(previous) : undefined;
   // The newest model the chain has, so this version's model only builds the edited stage.
-  const prior = previous ? modelOf(previous) : undefined;
+  let prior = previous ? modelOf(previous) : undefined;
   let validated: IncrementalValidation | undefined;
   const run = (): IncrementalValidation => {
     if (!validated) {
       validated = validateIncrementally(document, options, hasAliases, base);
       base = undefined;
+      prior = undefined;
     }
     return validated;
   };
@@ -114,6 +115,7 @@ function build(
     if (plainModel) return plainModel;
     const seq = stageItemsSeq(document, hasAliases);
     model = seq && prior ? deriveModel(document, seq, prior) : undefined;
+    prior = undefined;
     if (model) return model.pipeline;
     plainModel = buildPipeline(document).pipeline;
     if (seq) model = snapshotOf(plainModel, seq);
