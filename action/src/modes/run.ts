@@ -1,6 +1,7 @@
 import * as core from "@actions/core";
 import { type Command, jobAncestors, mergeJournals } from "@capstan/core";
 import type { ActionContext } from "../action-context.js";
+import { runnerProviderServices } from "../engine/runner-providers.js";
 import { runSegment } from "../engine/segment-runner.js";
 import { downloadJournals, uploadJournal } from "../journals.js";
 import { engineServices } from "../services.js";
@@ -21,7 +22,9 @@ export async function runMode(a: ActionContext): Promise<void> {
   const gateIds = new Set(plan.gates.filter((g) => segment.judgments.includes(g.stage)).map((g) => g.id));
   const commands: Command[] = journals.filter((j) => gateIds.has(j.job)).flatMap((j) => j.commands);
   const owned = new Set([...segment.stages, ...segment.judgments]);
-  const services = engineServices(pipeline, a.ctx, a.env, owned);
+  // Server-group stages use the runner machine's local supervisor (only a self-hosted runner has one).
+  const providers = runnerProviderServices(a.ctx.workspace, a.env, (text) => core.warning(text));
+  const services = { ...engineServices(pipeline, a.ctx, a.env, owned), providers };
   const writerId = `${segment.id}-a${a.ctx.attempt}`;
   const setJudgments = (map: Record<string, string>) => core.setOutput("judgments", JSON.stringify(map));
 
