@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// Writes schemas/pipeline.schema.json, schemas/application.schema.json and docs/format.md from
-// core/src/schema (compiled to core/dist by `tsc -b core`, which `npm run schema:build` runs first).
+// Writes schemas/pipeline.schema.json, schemas/application.schema.json, docs/format.md and the
+// validators compiled from those schemas (core/src/schema/validators.generated.ts, ajv standalone
+// code) from core/src/schema (compiled to core/dist by `tsc -b core`, which `npm run schema:build`
+// runs first).
 // `--check` writes nothing and exits 1 when a committed file is out of date.
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -10,6 +12,9 @@ import { fileURLToPath } from "node:url";
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const { buildApplicationSchema, buildPipelineSchema, renderFormatReference } = await import(
   join(root, "core/dist/schema/index.js")
+);
+const { GENERATED_VALIDATORS_PATH, generateValidatorsSource } = await import(
+  join(root, "core/dist/schema/generate-validators.js")
 );
 const check = process.argv.includes("--check");
 
@@ -31,6 +36,8 @@ const formatted = outputs.map(([path, text]) => {
   });
   return [path, out];
 });
+// Generated code is left as ajv writes it (biome.json ignores it): formatting would only make it longer.
+formatted.push([GENERATED_VALIDATORS_PATH, generateValidatorsSource()]);
 
 let stale = 0;
 for (const [path, text] of formatted) {

@@ -2,6 +2,7 @@ import type { ErrorObject } from "ajv";
 import { type Diagnostic, diagnostic, type Span } from "../diagnostics/diagnostic.js";
 import { closest } from "../diagnostics/did-you-mean.js";
 import type { LoadedDocument, PathSegment } from "../loader/yaml-loader.js";
+import { fullSchemaNode } from "./runtime-schema.js";
 import {
   article,
   DURATION_PATTERN,
@@ -40,7 +41,7 @@ const SPINNAKER_NAMES: Record<string, string> = {
 export class ErrorMapper {
   constructor(
     private readonly doc: LoadedDocument,
-    private readonly fullOf: WeakMap<object, JsonSchema>,
+    /** The full schema (with descriptions) the validator's stripped nodes point into. */
     private readonly rootSchema: JsonSchema,
     /** "pipeline" or "application": what the whole file is. */
     private readonly fileKind: string,
@@ -48,7 +49,7 @@ export class ErrorMapper {
 
   map(error: ErrorObject, base: PathSegment[]): Diagnostic | undefined {
     const path = this.pathOf(base, error.instancePath);
-    const parent = this.full(error.parentSchema);
+    const parent = fullSchemaNode(this.rootSchema, error.parentSchema);
     const params = error.params as Record<string, unknown>;
     switch (error.keyword) {
       case "if":
@@ -100,11 +101,6 @@ export class ErrorMapper {
           this.valueSpan(path),
         );
     }
-  }
-
-  private full(schema: unknown): JsonSchema {
-    if (typeof schema !== "object" || schema === null) return {};
-    return this.fullOf.get(schema) ?? (schema as JsonSchema);
   }
 
   private pathOf(base: PathSegment[], pointer: string): PathSegment[] {

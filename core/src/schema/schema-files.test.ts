@@ -3,6 +3,7 @@ import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
 import { buildApplicationSchema } from "./application-schema.js";
 import { renderFormatReference } from "./format-doc.js";
+import { GENERATED_VALIDATORS_PATH, generateValidatorsSource } from "./generate-validators.js";
 import { buildPipelineSchema, STAGE_TYPE_SPECS } from "./pipeline-schema.js";
 
 const repo = new URL("../../../", import.meta.url);
@@ -19,6 +20,21 @@ describe("committed schema files", () => {
     expect(JSON.parse(read("schemas/pipeline.schema.json"))).toEqual(buildPipelineSchema());
     expect(JSON.parse(read("schemas/application.schema.json"))).toEqual(buildApplicationSchema());
     expect(normalize(read("docs/format.md"))).toEqual(normalize(renderFormatReference()));
+  });
+
+  it("include validators generated from the current schemas (run `npm run schema:build`)", () => {
+    // Byte for byte: the validators are the schema compiled by ajv, so any schema or ajv change
+    // must regenerate them. On a mismatch, show where (the file is too long for a full diff).
+    const committed = read(GENERATED_VALIDATORS_PATH);
+    const fresh = generateValidatorsSource();
+    let at = 0;
+    while (at < committed.length && committed[at] === fresh[at]) at++;
+    const around = (text: string) => text.slice(Math.max(0, at - 80), at + 80);
+    expect(
+      at === committed.length && at === fresh.length
+        ? undefined
+        : { committed: around(committed), fresh: around(fresh) },
+    ).toBeUndefined();
   });
 
   it("are valid draft-07 schemas for ajv in strict mode", () => {
