@@ -1,4 +1,3 @@
-import * as core from "@actions/core";
 import type { ActionContext, ActionInputs } from "./action-context.js";
 import type { ArtifactStore } from "./artifacts/artifact-store.js";
 import { FileArtifactStore } from "./artifacts/file-artifact-store.js";
@@ -10,6 +9,7 @@ import { judgeMode } from "./modes/judge.js";
 import { preflightMode } from "./modes/preflight.js";
 import { runMode } from "./modes/run.js";
 import { loadPipelineFile, PipelineFileError } from "./pipeline-file.js";
+import * as core from "./workflow-commands.js";
 
 const MODES: Record<string, (a: ActionContext) => Promise<void>> = {
   run: runMode,

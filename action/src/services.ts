@@ -1,4 +1,3 @@
-import * as core from "@actions/core";
 import {
   createNotifier,
   defaultStageRegistry,
@@ -13,6 +12,7 @@ import {
 } from "@capstan/core";
 import type { RunContext } from "./context.js";
 import type { SegmentOptions } from "./engine/segment-runner.js";
+import * as core from "./workflow-commands.js";
 
 /** Declared secrets from the env the workflow passes (CAPSTAN_SECRET_<NAME>), masked in the log. */
 export function declaredSecrets(pipeline: Pipeline, env: NodeJS.ProcessEnv): Record<string, string> {

@@ -1,4 +1,3 @@
-import * as core from "@actions/core";
 import {
   allJobIds,
   type Command,
@@ -17,6 +16,7 @@ import { downloadJournals, uploadJournal } from "../journals.js";
 import { chooseInput } from "../judgment-input.js";
 import { engineServices } from "../services.js";
 import { renderSummary } from "../summary.js";
+import * as core from "../workflow-commands.js";
 import { judgmentInputs } from "./judge.js";
 
 type Needs = Record<string, { result?: string; outputs?: Record<string, string> }>;

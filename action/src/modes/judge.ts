@@ -1,4 +1,3 @@
-import * as core from "@actions/core";
 import {
   type Command,
   EventIdGenerator,
@@ -10,6 +9,7 @@ import {
 import type { ActionContext } from "../action-context.js";
 import { downloadJournals, uploadJournal } from "../journals.js";
 import { chooseInput } from "../judgment-input.js";
+import * as core from "../workflow-commands.js";
 
 /** Inputs a judgment stage offers. */
 export function judgmentInputs(a: ActionContext, stageId: string): string[] {

@@ -1,5 +1,5 @@
-import * as core from "@actions/core";
 import type { ActionContext } from "../action-context.js";
+import * as core from "../workflow-commands.js";
 
 /**
  * `mode: preflight`: every judgment environment must exist with required reviewers, or GitHub

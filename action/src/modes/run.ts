@@ -1,4 +1,3 @@
-import * as core from "@actions/core";
 import { type Command, jobAncestors, mergeJournals } from "@capstan/core";
 import type { ActionContext } from "../action-context.js";
 import { runnerProviderServices } from "../engine/runner-providers.js";
@@ -6,6 +5,7 @@ import { runSegment } from "../engine/segment-runner.js";
 import { downloadJournals, uploadJournal } from "../journals.js";
 import { engineServices } from "../services.js";
 import { triggerFromEvent } from "../trigger.js";
+import * as core from "../workflow-commands.js";
 
 /** `mode: run`: runs one segment's stages until they are done or wait for a judgment. */
 export async function runMode(a: ActionContext): Promise<void> {
