@@ -2,9 +2,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import type { CliIo } from "../../cli/src/io.js";
 import { main } from "../../cli/src/main.js";
 import {
   defaultStageRegistry,
@@ -15,20 +13,7 @@ import {
 } from "../../core/src/index.js";
 import { loadYaml } from "../../core/src/loader/yaml-loader.js";
 import { buildPipeline } from "../../core/src/model/build-pipeline.js";
-
-const root = fileURLToPath(new URL("../..", import.meta.url));
-
-function io(): CliIo & { out: string[] } {
-  const out: string[] = [];
-  return {
-    out,
-    stdout: (t) => out.push(t),
-    stderr: (t) => out.push(t),
-    cwd: root,
-    env: { USER: "t" },
-    isTTY: false,
-  };
-}
+import { io } from "./cli-io.js";
 
 function setup(yaml: string): { dir: string; file: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "capstan-cmds-"));

@@ -2,25 +2,11 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import type { CliIo } from "../../cli/src/io.js";
 import { main } from "../../cli/src/main.js";
+import { io, root } from "./cli-io.js";
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
 const fixtures = path.join(root, "test", "engine", "fixtures", "concurrency");
-
-function io(): CliIo & { out: string[] } {
-  const out: string[] = [];
-  return {
-    out,
-    stdout: (t) => out.push(t),
-    stderr: (t) => out.push(t),
-    cwd: root,
-    env: { USER: "t" },
-    isTTY: false,
-  };
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

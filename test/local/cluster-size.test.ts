@@ -2,15 +2,11 @@
 // groups (Orca's ClusterSizePreconditionTask), read from the supervisor after two deploys.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { buildCli, capstan, cleanup, makeRepo, type Repo } from "./kit.js";
+import { describe, expect, it } from "vitest";
+import { capstan, type Repo, repoPerTest } from "./kit.js";
 
 let repo: Repo | undefined;
-beforeAll(() => buildCli(), 180_000);
-afterEach(async () => {
-  if (repo) await cleanup(repo);
-  repo = undefined;
-});
+const freshRepo = repoPerTest();
 
 const deploy = (id: string, desired: number, after?: string) => `
   - id: ${id}
@@ -46,7 +42,7 @@ stages:${deploy("first", 1)}${deploy("second", 2, "first")}
 
 describe("clusterSize precondition on the local provider", () => {
   it("passes with == 2 after two deploys and stops its branch with >= 3", async () => {
-    repo = makeRepo();
+    repo = freshRepo();
     writeFileSync(join(repo.dir, "cluster-size.yml"), pipeline);
     const r = await capstan(repo, ["run", "cluster-size.yml", "--json"]);
     expect(r.code, r.stderr).toBe(0);

@@ -3,17 +3,15 @@
 // re-adopts the running instances, losing nothing.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 // @ts-expect-error: plain ESM module shared with the benchmark (no type declarations).
 import { startLoad } from "../../bench/local/load-generator.mjs";
 import {
-  buildCli,
   capstan,
-  cleanup,
   finished,
   type GroupView,
-  makeRepo,
   type Repo,
+  repoPerTest,
   sizes,
   startCapstan,
   status,
@@ -22,11 +20,7 @@ import {
 } from "./kit.js";
 
 let repo: Repo | undefined;
-beforeAll(() => buildCli(), 180_000);
-afterEach(async () => {
-  if (repo) await cleanup(repo);
-  repo = undefined;
-});
+const freshRepo = repoPerTest();
 
 async function group(r: Repo, name: string): Promise<GroupView | undefined> {
   const s = await status(r);
@@ -44,7 +38,7 @@ function alive(pid: number): boolean {
 
 describe("healing", () => {
   it("restarts instances killed mid-run, without a failed request, and the pipeline ends as the seed says", async () => {
-    repo = makeRepo();
+    repo = freshRepo();
     expect((await capstan(repo, ["run", "examples/deploy.yml"])).code).toBe(0);
     const lb = (await status(repo)).clusters[0].loadBalancer;
     const load = startLoad(lb, { workers: 4, maxMs: 120_000 }) as {
@@ -82,7 +76,7 @@ describe("healing", () => {
   }, 240_000);
 
   it("a supervisor and CLI killed at the judgment are resumed: instances re-adopted, execution continued", async () => {
-    repo = makeRepo();
+    repo = freshRepo();
     expect((await capstan(repo, ["run", "examples/deploy.yml"])).code).toBe(0);
     const run = startCapstan(repo, ["run", "examples/rolling-blue-green.yml"]);
     const id = await waitFor("the judgment", () => waitingExecution(run.out.stdout), 90_000);
@@ -119,7 +113,7 @@ describe("healing", () => {
   }, 240_000);
 
   it("a supervisor killed while a deploy waits for health is restarted by the stage and the deploy succeeds", async () => {
-    repo = makeRepo();
+    repo = freshRepo();
     // Health takes at least 3 s (threshold 3, every second), so the kill lands while the stage waits.
     writeFileSync(
       join(repo.dir, "slow-deploy.yml"),

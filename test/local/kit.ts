@@ -4,6 +4,7 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { afterEach, beforeAll } from "vitest";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const CLI = join(ROOT, "cli", "bin", "capstan.js");
@@ -22,6 +23,23 @@ export interface Repo {
   dir: string;
   /** Every `capstan` process a test started (killed at cleanup if still running). */
   children: ChildProcess[];
+}
+
+/**
+ * For a test file whose tests each use one repository: builds the CLI before them, and stops and
+ * removes the repository a test made (through the returned function) after it, even on failure.
+ */
+export function repoPerTest(): (applicationYml?: string) => Repo {
+  const made: Repo[] = [];
+  beforeAll(() => buildCli(), 180_000);
+  afterEach(async () => {
+    for (const repo of made.splice(0)) await cleanup(repo);
+  });
+  return (applicationYml) => {
+    const repo = makeRepo(applicationYml);
+    made.push(repo);
+    return repo;
+  };
 }
 
 /** A temporary repository (short path: the supervisor's Unix socket lives in it) with the examples. */

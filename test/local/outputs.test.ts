@@ -2,15 +2,11 @@
 // #deployedServerGroups(), #stage(...).outputs, findImageFromCluster's image.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { buildCli, capstan, cleanup, makeRepo, type Repo } from "./kit.js";
+import { describe, expect, it } from "vitest";
+import { capstan, type Repo, repoPerTest } from "./kit.js";
 
 let repo: Repo | undefined;
-beforeAll(() => buildCli(), 180_000);
-afterEach(async () => {
-  if (repo) await cleanup(repo);
-  repo = undefined;
-});
+const freshRepo = repoPerTest();
 
 const pipeline = `name: outputs
 stages:
@@ -47,7 +43,7 @@ stages:
 
 describe("server-group stage outputs", () => {
   it("feed #deployedServerGroups(), findImageFromCluster and a clone", async () => {
-    repo = makeRepo();
+    repo = freshRepo();
     writeFileSync(join(repo.dir, "outputs.yml"), pipeline);
     const r = await capstan(repo, ["run", "outputs.yml", "--json"]);
     expect(r.code, r.stderr).toBe(0);

@@ -1,14 +1,12 @@
 // The seed's rolling blue/green (000_4b92f214cb0e488b.txt) on the local provider, end to end through the
 // CLI: myapp-prod-v000 at 10; green1 + blue1 leave V000 8 + V001 2 at the judgment; rollback restores
 // 10 + 0 and destroys V001; continue ends at 0 + 10. Sizes are read from `capstan local status --json`.
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
-  buildCli,
   capstan,
-  cleanup,
   finished,
-  makeRepo,
   type Repo,
+  repoPerTest,
   sizes,
   startCapstan,
   waitFor,
@@ -16,12 +14,7 @@ import {
 } from "./kit.js";
 
 let repo: Repo | undefined;
-
-beforeAll(() => buildCli(), 180_000);
-afterEach(async () => {
-  if (repo) await cleanup(repo);
-  repo = undefined;
-});
+const freshRepo = repoPerTest();
 
 async function deployV000(r: Repo): Promise<void> {
   const deployed = await capstan(r, ["run", "examples/deploy.yml"]);
@@ -46,14 +39,14 @@ async function judgedInteractively(r: Repo, input: "rollback" | "continue"): Pro
 
 describe("rolling blue/green on the local provider (seed 000)", () => {
   it("judge=rollback: V000 8 + V001 2 at the judgment, then 10 + 0 with V001 destroyed", async () => {
-    repo = makeRepo();
+    repo = freshRepo();
     await deployV000(repo);
     await judgedInteractively(repo, "rollback");
     expect(await sizes(repo)).toEqual({ "myapp-prod-v000": { desired: 10, up: 10, traffic: 10 } });
   }, 240_000);
 
   it("judge=continue: V000 8 + V001 2 at the judgment, then 0 + 10", async () => {
-    repo = makeRepo();
+    repo = freshRepo();
     await deployV000(repo);
     await judgedInteractively(repo, "continue");
     expect(await sizes(repo)).toEqual({
@@ -63,7 +56,7 @@ describe("rolling blue/green on the local provider (seed 000)", () => {
   }, 240_000);
 
   it("--judge judge=rollback and --judge judge=continue end SUCCEEDED with the seed's sizes", async () => {
-    repo = makeRepo();
+    repo = freshRepo();
     await deployV000(repo);
     const rollback = await capstan(repo, [
       "run",

@@ -1,15 +1,11 @@
 // The seeds' safe-deployment pipeline (004: a judgment with continue/rollback choosing between
 // conditional stages, the deploy behind an execution window) run as written in examples/, through
 // the real CLI on the local provider, for each judgment input.
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { buildCli, capstan, cleanup, finished, makeRepo, type Repo, startCapstan, waitFor } from "./kit.js";
+import { describe, expect, it } from "vitest";
+import { capstan, finished, type Repo, repoPerTest, startCapstan, waitFor } from "./kit.js";
 
 let repo: Repo | undefined;
-beforeAll(() => buildCli(), 180_000);
-afterEach(async () => {
-  if (repo) await cleanup(repo);
-  repo = undefined;
-});
+const freshRepo = repoPerTest();
 
 interface RecordJson {
   status: string;
@@ -20,7 +16,7 @@ const statuses = (record: RecordJson) => Object.fromEntries(record.stages.map((s
 
 describe("examples/safe-deployment.yml on the local provider", () => {
   it("rollback: the deploy is skipped and the Rollback stage runs; the pipeline succeeds", async () => {
-    repo = makeRepo();
+    repo = freshRepo();
     const r = await capstan(repo, [
       "run",
       "examples/safe-deployment.yml",
@@ -35,7 +31,7 @@ describe("examples/safe-deployment.yml on the local provider", () => {
   });
 
   it("continue: the deploy runs (its window released if closed) and Rollback is skipped", async () => {
-    repo = makeRepo();
+    repo = freshRepo();
     const run = startCapstan(repo, [
       "run",
       "examples/safe-deployment.yml",

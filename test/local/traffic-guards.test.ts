@@ -3,15 +3,11 @@
 // operations pass when another server group keeps instances up, and unguarded clusters are free.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { buildCli, capstan, cleanup, makeRepo, type Repo, sizes } from "./kit.js";
+import { describe, expect, it } from "vitest";
+import { capstan, cleanup, makeRepo, type Repo, repoPerTest, sizes } from "./kit.js";
 
 let repo: Repo | undefined;
-beforeAll(() => buildCli(), 180_000);
-afterEach(async () => {
-  if (repo) await cleanup(repo);
-  repo = undefined;
-});
+const freshRepo = repoPerTest();
 
 const deploy = (image: string) => `name: deploy-${image}
 stages:
@@ -55,7 +51,7 @@ const message = (op: string, group: string) =>
 
 describe("traffic guards on the local provider", () => {
   it("blocks disable, destroy and resize to zero of the only group up, with Orca's message", async () => {
-    repo = makeRepo("name: myapp\ntrafficGuards:\n  - { stack: prod }\n");
+    repo = freshRepo("name: myapp\ntrafficGuards:\n  - { stack: prod }\n");
     expect((await capstan(repo, ["run", write(repo, "d1.yml", deploy("v1"))])).code).toBe(0);
     for (const [type, extra, op] of [
       ["disableServerGroup", "", "Disabling"],
@@ -81,7 +77,7 @@ describe("traffic guards on the local provider", () => {
   }, 240_000);
 
   it("lets the old group go while the new one keeps instances up, and ignores unguarded clusters", async () => {
-    repo = makeRepo("name: myapp\ntrafficGuards:\n  - { cluster: myapp-prod }\n");
+    repo = freshRepo("name: myapp\ntrafficGuards:\n  - { cluster: myapp-prod }\n");
     expect((await capstan(repo, ["run", write(repo, "d1.yml", deploy("v1"))])).code).toBe(0);
     expect((await capstan(repo, ["run", write(repo, "d2.yml", deploy("v2"))])).code).toBe(0);
     const disableOld = await run(

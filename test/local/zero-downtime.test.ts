@@ -1,10 +1,10 @@
 // Zero downtime on the local provider: a bounded loopback load generator sends requests to the
 // cluster's load balancer while a red/black deploy and a rolling blue/green run; no request may fail,
 // and the version answering must switch as the stages say.
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 // @ts-expect-error: plain ESM module shared with the benchmark (no type declarations).
 import { imageTimeline, startLoad } from "../../bench/local/load-generator.mjs";
-import { buildCli, capstan, cleanup, makeRepo, type Repo, status } from "./kit.js";
+import { capstan, type Repo, repoPerTest, status } from "./kit.js";
 
 interface Sample {
   at: number;
@@ -20,11 +20,7 @@ interface LoadResult {
 type Load = { stop(): Promise<LoadResult> };
 
 let repo: Repo | undefined;
-beforeAll(() => buildCli(), 180_000);
-afterEach(async () => {
-  if (repo) await cleanup(repo);
-  repo = undefined;
-});
+const freshRepo = repoPerTest();
 
 async function lbOf(r: Repo): Promise<string> {
   const s = await status(r);
@@ -35,7 +31,7 @@ async function lbOf(r: Repo): Promise<string> {
 
 describe("zero downtime through the local load balancer", () => {
   it("red/black deploy: no failed request, traffic moves from blue to green", async () => {
-    repo = makeRepo();
+    repo = freshRepo();
     const first = await capstan(repo, ["run", "examples/redblack.yml", "--param", "image=blue"]);
     expect(first.code, first.stdout + first.stderr).toBe(0);
     const load = startLoad(await lbOf(repo), { workers: 8, path: "/?delay=20", maxMs: 90_000 }) as Load;
@@ -60,7 +56,7 @@ describe("zero downtime through the local load balancer", () => {
   }, 240_000);
 
   it("red/black deploy of a crashing version rolls back: TERMINAL, blue keeps serving, no failed request", async () => {
-    repo = makeRepo();
+    repo = freshRepo();
     const first = await capstan(repo, ["run", "examples/redblack.yml", "--param", "image=blue"]);
     expect(first.code, first.stdout + first.stderr).toBe(0);
     const load = startLoad(await lbOf(repo), { workers: 8, path: "/?delay=20", maxMs: 90_000 }) as Load;
@@ -93,7 +89,7 @@ describe("zero downtime through the local load balancer", () => {
   }, 240_000);
 
   it("rolling red/black with a validation pipeline per step: no failed request; a failing check rolls back", async () => {
-    repo = makeRepo();
+    repo = freshRepo();
     const first = await capstan(repo, ["run", "examples/redblack.yml", "--param", "image=blue"]);
     expect(first.code, first.stdout + first.stderr).toBe(0);
     let load = startLoad(await lbOf(repo), { workers: 8, path: "/?delay=20", maxMs: 90_000 }) as Load;
@@ -130,7 +126,7 @@ describe("zero downtime through the local load balancer", () => {
   }, 240_000);
 
   it("rolling blue/green (continue): no failed request; 1.11 alone, then both, then 1.12 alone", async () => {
-    repo = makeRepo();
+    repo = freshRepo();
     const first = await capstan(repo, ["run", "examples/deploy.yml"]);
     expect(first.code, first.stdout + first.stderr).toBe(0);
     const load = startLoad(await lbOf(repo), { workers: 8, path: "/?delay=20", maxMs: 120_000 }) as Load;

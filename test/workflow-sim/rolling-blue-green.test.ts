@@ -153,6 +153,23 @@ function local(choice: "rollback" | "continue" | "stop"): Promise<{ record: Exec
   return reference;
 }
 
+/**
+ * Plays the workflow with `answer` and checks what every choice shares: the server groups end at
+ * `expected`, and the record and the sizes are those of `capstan run --judge judge=<choice>`.
+ */
+async function playAsCapstanRun(
+  answer: GateAnswer,
+  choice: "rollback" | "continue" | "stop",
+  expected: Sizes,
+): Promise<{ sim: Simulation; record: ExecutionRecord; balancer?: string }> {
+  const reference = local(choice);
+  const played = await play(answer, expected);
+  expect(played.sizes).toEqual(expected);
+  expect(shape(played.record)).toEqual(shape((await reference).record));
+  expect((await reference).sizes).toEqual(expected);
+  return played;
+}
+
 const judgeOf = (r: ExecutionRecord) => r.stages.find((s) => s.refId === "judge")!;
 /** Each supervisor's load balancer listens on its own port: the only output the two runs cannot share. */
 const anyPort = (outputs: unknown): unknown =>
@@ -175,18 +192,9 @@ describe("rolling blue/green on one self-hosted runner: simulated workflow, bund
   timeout: 240_000,
 }, () => {
   it("approve with `rollback`: v000 back to 10, v001 destroyed; the continue branch stops", async () => {
-    const reference = local("rollback");
-    const {
-      sim,
-      record,
-      sizes: after,
-      balancer,
-    } = await play(
-      {
-        action: "approve",
-        comment: "rollback: error rate doubled",
-        user: "alice",
-      },
+    const { sim, record, balancer } = await playAsCapstanRun(
+      { action: "approve", comment: "rollback: error rate doubled", user: "alice" },
+      "rollback",
       ROLLED_BACK,
     );
     expect(results(sim)).toEqual({
@@ -198,9 +206,6 @@ describe("rolling blue/green on one self-hosted runner: simulated workflow, bund
     });
     expect(sim.jobs.get("gate-judge")!.outputs).toEqual({ input: "rollback", judge: "alice" });
     expect(sim.jobs.get("run")!.outputs.judgments).toBe('{"judge":"reached"}');
-    expect(after).toEqual(ROLLED_BACK);
-    expect(shape(record)).toEqual(shape((await reference).record));
-    expect((await reference).sizes).toEqual(ROLLED_BACK);
     expect(shape(record).stages).toMatchObject({
       green1: "SUCCEEDED",
       blue1: "SUCCEEDED",
@@ -229,16 +234,12 @@ describe("rolling blue/green on one self-hosted runner: simulated workflow, bund
   });
 
   it("approve with `continue`: v001 at 10, v000 at 0", async () => {
-    const reference = local("continue");
-    const {
-      sim,
-      record,
-      sizes: after,
-    } = await play({ action: "approve", comment: "continue", user: "alice" }, CONTINUED);
+    const { sim, record } = await playAsCapstanRun(
+      { action: "approve", comment: "continue", user: "alice" },
+      "continue",
+      CONTINUED,
+    );
     expect(results(sim).finalize).toBe("success");
-    expect(after).toEqual(CONTINUED);
-    expect(shape(record)).toEqual(shape((await reference).record));
-    expect((await reference).sizes).toEqual(CONTINUED);
     expect(shape(record).stages).toMatchObject({
       green2: "SUCCEEDED",
       blue2: "SUCCEEDED",
@@ -252,15 +253,12 @@ describe("rolling blue/green on one self-hosted runner: simulated workflow, bund
   });
 
   it("approve with an empty comment: the first input (continue)", async () => {
-    const reference = local("continue");
-    const {
-      sim,
-      record,
-      sizes: after,
-    } = await play({ action: "approve", comment: "", user: "alice" }, CONTINUED);
+    const { sim } = await playAsCapstanRun(
+      { action: "approve", comment: "", user: "alice" },
+      "continue",
+      CONTINUED,
+    );
     expect(sim.jobs.get("gate-judge")!.outputs.input).toBe("continue");
-    expect(after).toEqual(CONTINUED);
-    expect(shape(record)).toEqual(shape((await reference).record));
     expect(finalSummary(sim)).toMatch(
       /\| judge \| manualJudgment \| ✅ SUCCEEDED \(continue\) \| \S* \| alice \| {2}\|/,
     );
@@ -311,20 +309,16 @@ describe("rolling blue/green on one self-hosted runner: simulated workflow, bund
   });
 
   it("reject: recorded as stop, TERMINAL like `capstan run --judge judge=stop`, v000 8 + v001 2 stay", async () => {
-    const reference = local("stop");
-    const {
-      sim,
-      record,
-      sizes: after,
-    } = await play({ action: "reject", comment: "not today", user: "alice" }, AT_JUDGMENT);
+    const { sim, record } = await playAsCapstanRun(
+      { action: "reject", comment: "not today", user: "alice" },
+      "stop",
+      AT_JUDGMENT,
+    );
     expect(results(sim)).toMatchObject({
       "gate-judge": "failure",
       "after-judge": "skipped",
       finalize: "failure",
     });
-    expect(after).toEqual(AT_JUDGMENT);
-    expect(shape(record)).toEqual(shape((await reference).record));
-    expect((await reference).sizes).toEqual(AT_JUDGMENT);
     expect(judgeOf(record).context).toMatchObject({
       judgmentStatus: "stop",
       judgedBy: "alice",

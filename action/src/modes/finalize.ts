@@ -70,15 +70,17 @@ export async function finalizeMode(a: ActionContext): Promise<void> {
       r.environments.some((e) => e.toLowerCase() === gate.environment.toLowerCase()),
     );
     const last = forEnv.at(-1);
-    if (last?.state === "rejected") {
-      // A rejection is Spinnaker's "stop": the engine applies it with the judgment's onFailure.
-      const n = ids.next(Date.now());
+    // Who reviewed and what they wrote go on the judgment's context, whatever the outcome.
+    const recordReview = (review: Review) =>
       extra.push({
-        ...n,
+        ...ids.next(Date.now()),
         kind: "stage.updated",
         refId: gate.stage,
-        context: { judgedBy: last.user, judgmentComment: last.comment },
+        context: { judgedBy: review.user, judgmentComment: review.comment },
       });
+    if (last?.state === "rejected") {
+      // A rejection is Spinnaker's "stop": the engine applies it with the judgment's onFailure.
+      recordReview(last);
       const c = ids.next(Date.now());
       commands.push({
         id: `cmd-${c.id}`,
@@ -92,13 +94,7 @@ export async function finalizeMode(a: ActionContext): Promise<void> {
       const chosen = chooseInput(last.comment, judgmentInputs(a, gate.stage));
       const why = chosen.ok ? `the gate job ${result}` : chosen.error;
       const model = pipeline.stages.find((s) => s.id === gate.stage)!;
-      const n = ids.next(Date.now());
-      extra.push({
-        ...n,
-        kind: "stage.updated",
-        refId: gate.stage,
-        context: { judgedBy: last.user, judgmentComment: last.comment },
-      });
+      recordReview(last);
       const d = ids.next(Date.now());
       extra.push({
         ...d,

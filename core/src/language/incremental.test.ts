@@ -129,13 +129,35 @@ describe("incremental re-analysis", () => {
     expect(analysis.validated, label).toBe(false);
   };
 
+  /**
+   * Applies each `[from, to]` replacement in turn as one edit, requires it to take the stage-item
+   * splice path, and hands every new version to `check`.
+   */
+  const spliceEach = (
+    first: PipelineAnalysis,
+    firstText: string,
+    edits: [string, string][],
+    check: (analysis: PipelineAnalysis, text: string, step: number, label: string) => void,
+  ) => {
+    let analysis = first;
+    let text = firstText;
+    let step = 0;
+    for (const [from, to] of edits) {
+      expect(text.includes(from), from).toBe(true);
+      text = text.replace(from, to);
+      analysis = updateAnalysis(analysis, text, ++step);
+      expect(analysis.parse, from).toBe("stage-item");
+      check(analysis, text, step, `${from} -> ${to}`);
+    }
+  };
+
   test("targeted edits on the 200-stage benchmark file (names, ids, dependsOn, types, expressions) match a fresh analysis", () => {
     let text = (pipelineText(200) as string).replace(
       "name: bench-pipeline\n",
       "name: bench-pipeline\nsecrets: [tok]\n",
     );
     text += "notifications:\n  - type: slack\n    channel: \"${ #stage('Stage 199')['status'] }\"\n";
-    let analysis = analyzePipeline(text, 0);
+    const analysis = analyzePipeline(text, 0);
     const edits: [string, string][] = [
       ["name: Stage 100\n", "name: Stage 100x\n"],
       ["name: Stage 100x\n", "name: Stage 100\n"],
@@ -152,26 +174,21 @@ describe("incremental re-analysis", () => {
       ["command: echo hello\n", "command: ${ parameters.nope } #x\n"],
       ["id: s150\n", "id: s150\n    extra: 1\n"],
     ];
-    let step = 0;
-    for (const [from, to] of edits) {
-      expect(text.includes(from), from).toBe(true);
-      text = text.replace(from, to);
-      analysis = updateAnalysis(analysis, text, ++step);
-      expect(analysis.parse, from).toBe("stage-item");
+    spliceEach(analysis, text, edits, (next, nextText, step, label) => {
       // Skip validating every other version: the next one must start from the last validated state.
       // Those versions still build their model (as completion does), from the newest model known.
-      if (step % 3 !== 1) sameAsFresh(analysis, text, `${from} -> ${to}`);
-      else sameModelAsFresh(analysis, text, `${from} -> ${to}`);
-    }
+      if (step % 3 !== 1) sameAsFresh(next, nextText, label);
+      else sameModelAsFresh(next, nextText, label);
+    });
   });
 
   test("graph findings (duplicate ids and names, unknown and cyclic dependsOn) follow edits around them", () => {
-    let text = (pipelineText(40) as string)
+    const text = (pipelineText(40) as string)
       .replace("id: s5\n", "id: s4\n")
       .replace("dependsOn: [s20]", "dependsOn: [s20, nope]")
       .replace("dependsOn: [s30]", "dependsOn: [s30, s32]")
       .replace("name: Stage 25\n", "name: Stage 24\n");
-    let analysis = analyzePipeline(text, 0);
+    const analysis = analyzePipeline(text, 0);
     const codes = analysis.diagnostics.map((d) => d.code);
     for (const code of ["duplicate-stage-id", "unknown-stage-ref", "cycle", "duplicate-stage-name"])
       expect(codes).toContain(code);
@@ -184,14 +201,7 @@ describe("incremental re-analysis", () => {
       ["name: Stage 24b\n", "name: Stage 24\n"], // and brings it back
       ["name: Stage 38\n", "name: Stage 38 and more\n"], // after everything
     ];
-    let step = 0;
-    for (const [from, to] of edits) {
-      expect(text.includes(from), from).toBe(true);
-      text = text.replace(from, to);
-      analysis = updateAnalysis(analysis, text, ++step);
-      expect(analysis.parse, from).toBe("stage-item");
-      sameAsFresh(analysis, text, `${from} -> ${to}`);
-    }
+    spliceEach(analysis, text, edits, (next, nextText, _step, label) => sameAsFresh(next, nextText, label));
   });
 
   test("fuzzed edits on the 200-stage benchmark file match a fresh analysis", () => {

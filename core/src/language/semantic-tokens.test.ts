@@ -47,48 +47,51 @@ function readable(text: string, data: number[]) {
   ]);
 }
 
+/** Every token of FIXTURE, as `readable` gives them. */
+const FIXTURE_TOKENS = [
+  [12, 9, "${", "macro", ""],
+  [12, 12, "#judgment", "function", "defaultLibrary"],
+  [12, 22, "'Judge'", "enumMember", ""],
+  [12, 31, "==", "operator", ""],
+  [12, 34, "'continue'", "string", ""],
+  [12, 45, "and", "keyword", ""],
+  [12, 49, "parameters", "variable", "defaultLibrary"],
+  [12, 60, "env", "property", ""],
+  [12, 64, "matches", "keyword", ""],
+  [12, 72, "'prod.*'", "string", ""],
+  [12, 81, "}", "macro", ""],
+  [14, 10, "${", "macro", ""],
+  [14, 12, "#stage", "function", "defaultLibrary"],
+  [14, 19, "''judge''", "enumMember", ""],
+  [14, 30, "status", "property", ""],
+  [14, 37, "toString", "method", ""],
+  [14, 48, "length", "method", ""],
+  [14, 57, ">", "operator", ""],
+  [14, 59, "2", "number", ""],
+  [14, 61, "?", "operator", ""],
+  [14, 63, "1", "number", ""],
+  [14, 65, ":", "operator", ""],
+  [14, 67, "2.5", "number", ""],
+  [14, 70, "}", "macro", ""],
+  [15, 10, "${", "macro", ""],
+  [15, 14, "1", "number", ""],
+  [15, 17, "2", "number", ""],
+  [15, 22, "#this", "variable", "defaultLibrary"],
+  [15, 28, "!=", "operator", ""],
+  [15, 31, "1", "number", ""],
+  [15, 34, "}", "macro", ""],
+  [17, 8, "${", "macro", ""],
+  [17, 11, "trigger", "variable", "defaultLibrary"],
+  [17, 19, "user", "property", ""],
+  [18, 8, "or", "keyword", ""],
+  [18, 11, "#root", "variable", "defaultLibrary"],
+  [18, 17, "}", "macro", ""],
+];
+
 describe("semanticTokens", () => {
   test("classifies everything inside ${ } and places it at the file position, one line per token", () => {
     const analysis = analyzePipeline(FIXTURE);
-    expect(readable(FIXTURE, semanticTokens(analysis).data)).toEqual([
-      [12, 9, "${", "macro", ""],
-      [12, 12, "#judgment", "function", "defaultLibrary"],
-      [12, 22, "'Judge'", "enumMember", ""],
-      [12, 31, "==", "operator", ""],
-      [12, 34, "'continue'", "string", ""],
-      [12, 45, "and", "keyword", ""],
-      [12, 49, "parameters", "variable", "defaultLibrary"],
-      [12, 60, "env", "property", ""],
-      [12, 64, "matches", "keyword", ""],
-      [12, 72, "'prod.*'", "string", ""],
-      [12, 81, "}", "macro", ""],
-      [14, 10, "${", "macro", ""],
-      [14, 12, "#stage", "function", "defaultLibrary"],
-      [14, 19, "''judge''", "enumMember", ""],
-      [14, 30, "status", "property", ""],
-      [14, 37, "toString", "method", ""],
-      [14, 48, "length", "method", ""],
-      [14, 57, ">", "operator", ""],
-      [14, 59, "2", "number", ""],
-      [14, 61, "?", "operator", ""],
-      [14, 63, "1", "number", ""],
-      [14, 65, ":", "operator", ""],
-      [14, 67, "2.5", "number", ""],
-      [14, 70, "}", "macro", ""],
-      [15, 10, "${", "macro", ""],
-      [15, 14, "1", "number", ""],
-      [15, 17, "2", "number", ""],
-      [15, 22, "#this", "variable", "defaultLibrary"],
-      [15, 28, "!=", "operator", ""],
-      [15, 31, "1", "number", ""],
-      [15, 34, "}", "macro", ""],
-      [17, 8, "${", "macro", ""],
-      [17, 11, "trigger", "variable", "defaultLibrary"],
-      [17, 19, "user", "property", ""],
-      [18, 8, "or", "keyword", ""],
-      [18, 11, "#root", "variable", "defaultLibrary"],
-      [18, 17, "}", "macro", ""],
-    ]);
+    expect(readable(FIXTURE, semanticTokens(analysis).data)).toEqual(FIXTURE_TOKENS);
   });
 
   test("a string literal folded over two lines becomes one token per line, without the indentation", () => {
@@ -117,20 +120,12 @@ describe("semanticTokens", () => {
     const analysis = analyzePipeline(FIXTURE);
     // From inside `toString` on line 14 to inside `.?[` on line 15.
     const range = { start: { line: 14, character: 40 }, end: { line: 15, character: 21 } };
-    expect(readable(FIXTURE, semanticTokens(analysis, range).data)).toEqual([
-      [14, 37, "toString", "method", ""],
-      [14, 48, "length", "method", ""],
-      [14, 57, ">", "operator", ""],
-      [14, 59, "2", "number", ""],
-      [14, 61, "?", "operator", ""],
-      [14, 63, "1", "number", ""],
-      [14, 65, ":", "operator", ""],
-      [14, 67, "2.5", "number", ""],
-      [14, 70, "}", "macro", ""],
-      [15, 10, "${", "macro", ""],
-      [15, 14, "1", "number", ""],
-      [15, 17, "2", "number", ""],
-    ]);
+    // Exactly the full list from `toString` (14:37) to the `2` at 15:17, the last token starting before the end.
+    const at = (line: number, character: number) =>
+      FIXTURE_TOKENS.findIndex((t) => t[0] === line && t[1] === character);
+    expect(readable(FIXTURE, semanticTokens(analysis, range).data)).toEqual(
+      FIXTURE_TOKENS.slice(at(14, 37), at(15, 17) + 1),
+    );
     // A range without expressions gets nothing; an empty one, the token around it if any.
     const none = { start: { line: 0, character: 0 }, end: { line: 11, character: 0 } };
     expect(semanticTokens(analysis, none)).toEqual({ data: [] });
