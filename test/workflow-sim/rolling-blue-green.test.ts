@@ -170,6 +170,17 @@ async function playAsCapstanRun(
   return played;
 }
 
+/** The workflow dispatched with no inputs, on a runner with no supervisor, every gate answered `answer`. */
+const dispatchWithoutInputs = (answer: GateAnswer) =>
+  simulate({
+    workflow,
+    workspace,
+    double: gh,
+    bundle,
+    event: { name: "workflow_dispatch", payload: {}, inputs: {} },
+    answer: () => answer,
+  });
+
 const judgeOf = (r: ExecutionRecord) => r.stages.find((s) => s.refId === "judge")!;
 /** Each supervisor's load balancer listens on its own port: the only output the two runs cannot share. */
 const anyPort = (outputs: unknown): unknown =>
@@ -331,14 +342,7 @@ describe("rolling blue/green on one self-hosted runner: simulated workflow, bund
   });
 
   it("without a supervisor on the runner, the deploy fails with what to set up, and nothing is started", async () => {
-    const sim = await simulate({
-      workflow,
-      workspace,
-      double: gh,
-      bundle,
-      event: { name: "workflow_dispatch", payload: {}, inputs: {} },
-      answer: () => ({ action: "never" }),
-    });
+    const sim = await dispatchWithoutInputs({ action: "never" });
     expect(results(sim)).toMatchObject({ run: "failure", "gate-judge": "skipped", finalize: "failure" });
     const log = sim.jobs.get("run")!.log;
     expect(log).toContain(
@@ -352,14 +356,7 @@ describe("rolling blue/green on one self-hosted runner: simulated workflow, bund
   it("preflight stops the run when the judgment environment has no required reviewers", async () => {
     gh.setEnvironment("production-judgment", []);
     try {
-      const sim = await simulate({
-        workflow,
-        workspace,
-        double: gh,
-        bundle,
-        event: { name: "workflow_dispatch", payload: {}, inputs: {} },
-        answer: () => ({ action: "approve", comment: "", user: "alice" }),
-      });
+      const sim = await dispatchWithoutInputs({ action: "approve", comment: "", user: "alice" });
       expect(results(sim)).toMatchObject({
         preflight: "failure",
         run: "skipped",
