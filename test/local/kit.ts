@@ -1,7 +1,16 @@
 // Helpers for the local provider's end-to-end tests: a temporary repository with the examples, the
 // real CLI (cli/dist, built once per test file), and cleanup that stops every process even on failure.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeAll } from "vitest";
@@ -152,6 +161,24 @@ export async function sizes(
     };
   }
   return out;
+}
+
+/**
+ * The last lines of the supervisor's log and of every instance log, for a failure message: why an
+ * instance is not Up (health checks failing, the process ending) is written there.
+ */
+export function localLogs(repo: Repo, lines = 30): string {
+  const dir = join(repo.dir, ".capstan", "local");
+  const tail = (file: string) => readFileSync(file, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
+  const parts: string[] = [];
+  if (existsSync(join(dir, "supervisor.log")))
+    parts.push(`supervisor.log:\n${tail(join(dir, "supervisor.log"))}`);
+  const logs = join(dir, "logs");
+  for (const name of existsSync(logs) ? readdirSync(logs).sort() : []) {
+    const text = tail(join(logs, name));
+    if (text) parts.push(`logs/${name}:\n${text}`);
+  }
+  return parts.join("\n\n");
 }
 
 /** Stops the supervisor and every instance, kills leftover CLI processes, removes the folder. */

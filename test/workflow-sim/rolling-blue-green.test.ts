@@ -16,7 +16,7 @@ import { FileArtifactStore } from "../../action/src/artifacts/file-artifact-stor
 import { downloadJournals } from "../../action/src/journals.js";
 import { checkExchanges } from "../github-double/openapi.js";
 import { GithubDouble } from "../github-double/server.js";
-import { buildCli, capstan, cleanup, makeRepo, type Repo, sizes, status } from "../local/kit.js";
+import { buildCli, capstan, cleanup, localLogs, makeRepo, type Repo, sizes, status } from "../local/kit.js";
 import { type GateAnswer, type Simulation, simulate } from "./simulator.js";
 
 const root = new URL("../../", import.meta.url);
@@ -73,14 +73,20 @@ afterAll(async () => {
 });
 
 /**
- * The server groups once they match `expected`, or as they are after 30 s. An instance whose health
- * check times out on a loaded machine is out of traffic until the supervisor has it Up again.
+ * The server groups once they match `expected`, or as they are after 60 s. An instance whose health
+ * check times out on a loaded machine is out of traffic until the supervisor has it Up again. When
+ * they never match, the supervisor's and instances' logs go to stderr (vitest shows them with the
+ * failure) to say why.
  */
 async function settled(repo: Repo, expected: Sizes): Promise<Sizes> {
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 60_000;
   for (;;) {
     const now = await sizes(repo);
-    if (isDeepStrictEqual(now, expected) || Date.now() > deadline) return now;
+    if (isDeepStrictEqual(now, expected)) return now;
+    if (Date.now() > deadline) {
+      console.error(`${repo.dir} never reached ${JSON.stringify(expected)}\n${localLogs(repo)}`);
+      return now;
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
 }

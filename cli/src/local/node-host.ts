@@ -66,6 +66,12 @@ export function nodeSupervisorHost(
           stdio: ["ignore", logFd, logFd],
         });
         child.on("error", (error) => log(`${instanceId}: ${error.message}`));
+        // Why it ended, for the log: the supervisor only sees that the process is gone.
+        child.once("exit", (code, signal) =>
+          log(
+            `${instanceId} (pid ${child.pid}) ended with ${signal ? `signal ${signal}` : `exit code ${code}`}`,
+          ),
+        );
         child.unref();
         if (child.pid === undefined) return { error: "spawn returned no process id" };
         return { pid: child.pid };

@@ -1,5 +1,5 @@
 export { type LocalConnection, LocalProvider, type SupervisorLauncher, socketConnection } from "./client.js";
-export { checkHealth } from "./health-check.js";
+export { checkHealth, type HealthCheckResult } from "./health-check.js";
 export { toLaunchConfig } from "./launch-config.js";
 export { ClusterLoadBalancer } from "./load-balancer.js";
 export { type LocalPaths, localPaths } from "./paths.js";

@@ -9,6 +9,7 @@ function fakeHost() {
   let nextPid = 1000;
   let nextPort = 20000;
   let saved: LocalState | undefined;
+  const logs: string[] = [];
   const host: SupervisorHost & { time: number } = {
     time: 1_000_000,
     pid: 1,
@@ -29,10 +30,12 @@ function fakeHost() {
       saved = structuredClone(state);
     },
     freePort: async () => nextPort++,
-    log: () => {},
-    health: async (port) => port > 0,
+    log: (text) => {
+      logs.push(text);
+    },
+    health: async (port) => (port > 0 ? { ok: true } : { ok: false, reason: "connection refused" }),
   };
-  return { host, alive, signals, saved: () => saved };
+  return { host, alive, signals, logs, saved: () => saved };
 }
 
 const supervisors: Supervisor[] = [];
@@ -112,7 +115,7 @@ describe("Supervisor", () => {
   });
 
   it("restarts a crashed instance and re-adopts live ones after its own restart", async () => {
-    const { host, alive, saved } = fakeHost();
+    const { host, alive, logs, saved } = fakeHost();
     const s = new Supervisor(emptyState(), host);
     supervisors.push(s);
     await s.handle({ method: "createServerGroup", spec: spec(2) });
@@ -123,6 +126,13 @@ describe("Supervisor", () => {
     const healed = s.status().clusters[0].serverGroups[0].instances;
     expect(healed[0]).toMatchObject({ id: first.id, restarts: 1, healthState: "Up" });
     expect(healed[0].pid).not.toBe(first.pid);
+    // On a fresh port: whatever took the old one (a crash on EADDRINUSE) cannot keep it down.
+    expect(healed[0].address).not.toBe(first.address);
+    expect(logs.filter((l) => l.startsWith(first.id))).toEqual([
+      `${first.id} is Up`,
+      `${first.id} (pid ${first.pid}) exited; restarting it on a new port`,
+      `${first.id} is Up`,
+    ]);
 
     // A new supervisor on the saved state keeps the live processes (same pids, no restart).
     await s.shutdown({ keepInstances: true });
@@ -134,5 +144,28 @@ describe("Supervisor", () => {
     const adopted = again.status().clusters[0].serverGroups[0].instances;
     expect(adopted.map((i) => i.pid)).toEqual([healed[0].pid, second.pid]);
     expect(adopted.every((i) => i.healthState === "Up")).toBe(true);
+  });
+
+  it("logs each health change with the failed check's reason", async () => {
+    const { host, logs } = fakeHost();
+    let failing = false;
+    host.health = async () => (failing ? { ok: false, reason: "no answer within 1000 ms" } : { ok: true });
+    const s = new Supervisor(emptyState(), host);
+    supervisors.push(s);
+    await s.handle({ method: "createServerGroup", spec: spec(1) });
+    await settle(s, host);
+    const [instance] = s.status().clusters[0].serverGroups[0].instances;
+    failing = true;
+    await settle(s, host, 2);
+    expect(s.status().clusters[0].serverGroups[0].instances[0].healthState).toBe("Up");
+    await settle(s, host, 1);
+    expect(s.status().clusters[0].serverGroups[0].instances[0].healthState).toBe("Down");
+    failing = false;
+    await settle(s, host, 1);
+    expect(logs.filter((l) => l.startsWith(instance.id))).toEqual([
+      `${instance.id} is Up`,
+      `${instance.id} is Down: 3 health checks failed (no answer within 1000 ms)`,
+      `${instance.id} is Up`,
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 import { parseName } from "../naming.js";
 import type { Capacity, HealthState, Instance, ServerGroupSpec } from "../types.js";
-import { checkHealth } from "./health-check.js";
+import { checkHealth, type HealthCheckResult } from "./health-check.js";
 import { toLaunchConfig } from "./launch-config.js";
 import { type Backend, ClusterLoadBalancer } from "./load-balancer.js";
 import type { LocalRequest, LocalServerGroupStatus, LocalStatus } from "./protocol.js";
@@ -39,7 +39,7 @@ export interface SupervisorHost {
   saveState(state: LocalState): void;
   freePort(): Promise<number>;
   log(text: string): void;
-  health?(port: number, path: string, timeoutMs: number): Promise<boolean>;
+  health?(port: number, path: string, timeoutMs: number): Promise<HealthCheckResult>;
 }
 
 interface Runtime {
@@ -142,6 +142,7 @@ export class Supervisor {
       connectFailed: (id) => {
         // Passive health check: a refused connection means the process is gone or not listening.
         const rt = this.rt(id);
+        if (rt.healthy) this.host.log(`${id} is Down: the load balancer's connection was refused`);
         rt.healthy = false;
         rt.okStreak = 0;
         rt.nextCheckAt = 0;
@@ -365,9 +366,12 @@ export class Supervisor {
         continue;
       }
       if (i.pid !== undefined && !this.host.isAlive(i.pid)) {
-        this.host.log(`${i.id} (pid ${i.pid}) exited; restarting it`);
+        this.host.log(`${i.id} (pid ${i.pid}) exited; restarting it on a new port`);
         i.pid = undefined;
         i.restarts++;
+        // A process that died on EADDRINUSE (another program took the port between our probe and its
+        // bind) would die the same way on every restart on the old port.
+        i.port = await this.host.freePort();
         rt.healthy = false;
         rt.okStreak = 0;
         rt.spawnAfter = now + Math.min(10_000, 250 * 2 ** Math.min(i.restarts, 6));
@@ -428,20 +432,24 @@ export class Supervisor {
   private async check(group: ServerGroupState, i: InstanceState, rt: Runtime): Promise<void> {
     const hc = group.launchConfig.healthCheck;
     rt.checking = true;
-    const ok = await (this.host.health ?? checkHealth)(hc.port ?? i.port, hc.path, hc.timeoutMs);
+    const result = await (this.host.health ?? checkHealth)(hc.port ?? i.port, hc.path, hc.timeoutMs);
     rt.checking = false;
     rt.nextCheckAt = this.host.now() + hc.intervalMs;
-    if (ok) {
+    if (result.ok) {
       rt.okStreak++;
       rt.failStreak = 0;
       if (!rt.healthy && rt.okStreak >= hc.healthyThreshold) {
         rt.healthy = true;
         rt.everHealthy = true;
+        this.host.log(`${i.id} is Up`);
       }
     } else {
       rt.failStreak++;
       rt.okStreak = 0;
-      if (rt.healthy && rt.failStreak >= hc.unhealthyThreshold) rt.healthy = false;
+      if (rt.healthy && rt.failStreak >= hc.unhealthyThreshold) {
+        rt.healthy = false;
+        this.host.log(`${i.id} is Down: ${rt.failStreak} health checks failed (${result.reason})`);
+      }
     }
   }
 
