@@ -231,6 +231,8 @@ for (let k = 0; k < nEdits; k++) {
 }
 result.editToDiagnosticsMs = { ...summary(editTimes), note: `wall minus ${debounceMs} ms server debounce` };
 result.editServerCpuMs = summary(editCpu);
+// In order, to see the JIT's warm-up (the first edits) apart from the steady state.
+result.editSamplesMs = editTimes.map((t) => Math.round(t));
 result.afterEdits = procStats();
 
 // Completion latency: (a) value position after `type: ` (enum), (b) key position at start of `name`.

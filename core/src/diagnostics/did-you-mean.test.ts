@@ -41,14 +41,18 @@ function words(seed: number) {
     state = (state * 1103515245 + 12345) % 2147483648;
     return state % n;
   };
-  return (max: number) => Array.from({ length: random(max) }, () => "abcAB -1"[random(8)]).join("");
+  // Upper case, a non-ASCII letter whose lower case is longer (İ), and one outside the BMP.
+  const alphabet = ["a", "b", "c", "A", "B", " ", "-", "1", "é", "İ", "😀"];
+  return (max: number) =>
+    Array.from({ length: random(max) }, () => alphabet[random(alphabet.length)]).join("");
 }
 
 describe("did-you-mean", () => {
   test("the bounded distance equals Levenshtein within the bound, and exceeds it otherwise", () => {
     const word = words(3);
     for (let i = 0; i < 2000; i++) {
-      const a = word(12);
+      // Words of up to 40 characters: both sides of the 32-character bit-parallel limit.
+      const a = word(i % 2 ? 12 : 40);
       const b = word(40);
       const limit = i % 5;
       const exact = levenshtein(a, b);
@@ -60,8 +64,10 @@ describe("did-you-mean", () => {
   test("closest picks what the spelled-out rule picks (strict and lenient)", () => {
     const word = words(5);
     for (let i = 0; i < 400; i++) {
-      const candidates = Array.from({ length: 1 + (i % 30) }, () => word(10));
-      const target = i % 3 === 0 ? `${candidates[i % candidates.length]}x` : word(10);
+      // Every fourth round has long words (past the bit-parallel limit) and candidates.
+      const max = i % 4 === 1 ? 40 : 10;
+      const candidates = Array.from({ length: 1 + (i % 30) }, () => word(max));
+      const target = i % 3 === 0 ? `${candidates[i % candidates.length]}x` : word(max);
       expect(closest(target, candidates), target).toBe(reference(target, candidates, 1, false));
       expect(closest(target, candidates, LENIENT_MATCH), target).toBe(reference(target, candidates, 2, true));
     }

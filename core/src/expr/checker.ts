@@ -1,4 +1,10 @@
-import { closestMatch, didYouMean, editDistance, LENIENT_MATCH } from "../diagnostics/did-you-mean.js";
+import {
+  closestFolded,
+  closestMatch,
+  didYouMean,
+  editDistance,
+  LENIENT_MATCH,
+} from "../diagnostics/did-you-mean.js";
 import { type ExprNode, type FunctionNode, forEachChild, type LiteralNode, type Span } from "./ast.js";
 import {
   allowedMethodsText,
@@ -105,6 +111,8 @@ interface StageIndex {
   byName: Map<string, CheckStage[]>;
   byId: Map<string, CheckStage>;
   judgments: CheckStage[];
+  /** Every name then every id, and their lower case: did-you-mean's candidates (built on first use). */
+  candidates?: { list: string[]; folded: string[] };
 }
 
 // Keyed by the stage list, not the environment: callers check thousands of expressions against one
@@ -124,6 +132,62 @@ function indexOf(env: CheckEnvironment): StageIndex {
   }
   indexes.set(env.stages, index);
   return index;
+}
+
+/**
+ * Moves the index of `previous` to `next`, a copy of it with the stages at `changed` replaced (same
+ * ids), patching it rather than building one over every stage; `previous` loses its index (it is
+ * built again if `previous` is ever checked against). Does nothing when the change is not that
+ * simple: `next` is then indexed on first use, as any list.
+ */
+export function indexReplacedStages(
+  previous: readonly CheckStage[],
+  next: readonly CheckStage[],
+  changed: readonly number[],
+): void {
+  const index = indexes.get(previous);
+  if (!index || previous.length !== next.length) return;
+  if (changed.some((k) => previous[k].id !== next[k].id)) return;
+  const names = new Set<string>();
+  const replaced = new Set<CheckStage>();
+  for (const k of changed) names.add(previous[k].name).add(next[k].name);
+  for (const k of changed) replaced.add(previous[k]);
+  const lists = new Map<string, CheckStage[]>();
+  for (const name of names) {
+    const list = (index.byName.get(name) ?? []).filter((s) => !replaced.has(s));
+    for (const k of changed) if (next[k].name === name) list.push(next[k]);
+    // Stages sharing a name are few; many (a generated file) are indexed again instead.
+    if (list.length > 16) return;
+    // In list order, as a full build has them: #stage finds the first.
+    const at = new Map(list.map((s) => [s, next.indexOf(s)]));
+    lists.set(
+      name,
+      list.sort((a, b) => (at.get(a) ?? 0) - (at.get(b) ?? 0)),
+    );
+  }
+  indexes.delete(previous);
+  for (const [name, list] of lists) {
+    if (list.length > 0) index.byName.set(name, list);
+    else index.byName.delete(name);
+  }
+  let judgmentsChanged = false;
+  for (const k of changed) {
+    const before = previous[k];
+    const after = next[k];
+    if (index.byId.get(before.id) === before) index.byId.set(after.id, after);
+    const was = before.type === MANUAL_JUDGMENT_TYPE;
+    const is = after.type === MANUAL_JUDGMENT_TYPE;
+    // A judgment still a judgment keeps its place in the list; a type change rebuilds it.
+    if (was && is) index.judgments[index.judgments.indexOf(before)] = after;
+    else if (was || is) judgmentsChanged = true;
+  }
+  if (judgmentsChanged) index.judgments = next.filter((s) => s.type === MANUAL_JUDGMENT_TYPE);
+  if (index.candidates)
+    for (const k of changed) {
+      index.candidates.list[k] = next[k].name;
+      index.candidates.folded[k] = next[k].name.toLowerCase();
+    }
+  indexes.set(next, index);
 }
 
 class Checker {
@@ -294,7 +358,12 @@ class Checker {
       resolved: byName || byId,
     });
     if (byName || byId || !mustExist) return;
-    const best = closestMatch(arg.value, [...stages.map((s) => s.name), ...stages.map((s) => s.id)]);
+    if (!this.index.candidates) {
+      const list = [...stages.map((s) => s.name), ...stages.map((s) => s.id)];
+      this.index.candidates = { list, folded: list.map((c) => c.toLowerCase()) };
+    }
+    const { candidates } = this.index;
+    const best = closestFolded(arg.value, candidates.list, candidates.folded, LENIENT_MATCH);
     this.report(
       "unknown-stage",
       `No stage is named or has the id '${arg.value}'.${best ? ` Did you mean '${best}'?` : ` Stages: ${list(stages.map((s) => s.name))}.`}`,

@@ -1,10 +1,12 @@
 import type { Document, Node } from "yaml";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import type { CheckEnvironment } from "../expr/checker.js";
 import type { LoadedDocument, PathSegment } from "../loader/yaml-loader.js";
 import type { Pipeline, Stage } from "../model/types.js";
 import { validateSchema } from "../schema/index.js";
 import {
   analyzeExpressions,
+  deriveExpressionEnvironment,
   type ExpressionAnalysis,
   type ExpressionSite,
   expressionEnvironment,
@@ -56,6 +58,12 @@ export interface ValidationState {
   afterBase: number;
   /** `checkStageGraph` of this version (ids and dependsOn only), reused while those stay. */
   graph: Diagnostic[];
+  /** What expressions were checked against, derived for the next version while ids and dependsOn stay. */
+  environment: CheckEnvironment;
+  /** Stages per `name:` value, to run the duplicate-name check only while some name is shared. */
+  names: NameCounts;
+  /** Which items' expressions must be checked again when a stage changes. */
+  watch: Watchers;
 }
 
 export interface IncrementalValidation {
@@ -158,7 +166,17 @@ function full(
     pipeline: parts.pipeline,
     diagnostics,
     expressions,
-    state: { seq, items, before, after, afterBase, graph: checkStageGraph(parts.pipeline) },
+    state: {
+      seq,
+      items,
+      before,
+      after,
+      afterBase,
+      graph: checkStageGraph(parts.pipeline),
+      environment: expressions.environment,
+      names: countNames(parts.pipeline.stages),
+      watch: watchersOf(items),
+    },
   };
 }
 
@@ -200,6 +218,8 @@ function incremental(
     }
   }
   const pipeline: Pipeline = { ...rest, stages: items.map((item) => item.stage) };
+  const names = previous.names;
+  for (const k of fresh) recount(names, previous.items[k].stage, items[k].stage);
   const { registry } = defaultStageTypes();
   for (const k of fresh)
     items[k].handlers = registry.get(items[k].stage.type)?.check?.(items[k].stage, pipeline) ?? [];
@@ -207,19 +227,20 @@ function incremental(
     (recheckAll || (changedNames.size > 0 && previous.graph.some((d) => d.code === "duplicate-stage-id"))
       ? undefined
       : moveGraph(previous, starts, afterDelta, fresh)) ?? checkStageGraph(pipeline);
-  const environment = expressionEnvironment(pipeline);
-  for (let k = 0; k < n; k++) {
+  const environment = recheckAll
+    ? expressionEnvironment(pipeline)
+    : deriveExpressionEnvironment(previous.environment, pipeline, fresh);
+  const watch = previous.watch;
+  for (const k of fresh) unwatch(watch, k, previous.items[k]);
+  for (const k of recheckAll ? items.keys() : toRecheck(watch, fresh, changedNames)) {
     const item = items[k];
-    const recheck =
-      recheckAll ||
-      fresh.has(k) ||
-      item.expressions.length > 0 ||
-      item.sites.some((site) => site.references.some((r) => !r.resolved || changedNames.has(r.name)));
-    if (!recheck || (item.sites.length === 0 && !fresh.has(k))) continue;
+    if (item.sites.length === 0 && !fresh.has(k)) continue;
     const env = stageEnvironment(environment, pipeline, k);
     const found = expressionSitesIn(document.source.text, item.node, () => ({ stageIndex: k, env }));
+    unwatch(watch, k, item);
     item.sites = found.sites;
     item.expressions = found.diagnostics;
+    watchItem(watch, k, item);
   }
   const stagesNode = seq;
   const outsideEnv = stageEnvironment(environment, pipeline, undefined);
@@ -269,7 +290,7 @@ function incremental(
     root: [],
     schema,
     build,
-    graph: [...graph, ...checkDuplicateNames(pipeline)],
+    graph: names.shared > 0 ? [...graph, ...checkDuplicateNames(pipeline)] : graph,
     fields,
     handlers,
     expressions: [
@@ -292,7 +313,7 @@ function incremental(
     pipeline,
     diagnostics: assembleDiagnostics(parts, document.source.text.length),
     expressions,
-    state: { seq, items, before, after, afterBase, graph },
+    state: { seq, items, before, after, afterBase, graph, environment, names, watch },
   };
 }
 
@@ -370,7 +391,8 @@ function computeItem(
 }
 
 function shiftItem(item: ItemState, by: number): ItemState {
-  if (by === 0) return { ...item };
+  // Unmoved: the same object (the previous version's state is not used again).
+  if (by === 0) return item;
   const shift = (list: Diagnostic[]) => list.map((d) => shiftDiagnostic(d, by));
   return {
     node: item.node,
@@ -389,4 +411,81 @@ function shiftOutside(state: OutsideState, by: number): OutsideState {
   if (by === 0) return state;
   const shift = (list: Diagnostic[]) => list.map((d) => shiftDiagnostic(d, by));
   return { unquoted: shift(state.unquoted), schema: shift(state.schema), fields: shift(state.fields) };
+}
+
+/** How many stages have each `name:` value, and how many values more than one has. */
+interface NameCounts {
+  counts: Map<string, number>;
+  shared: number;
+}
+
+/** Only stages with a `name:` field count, as in `checkDuplicateNames`. */
+const namedAs = (stage: Stage): string | undefined => (stage.source.fields.name ? stage.name : undefined);
+
+function countNames(stages: readonly Stage[]): NameCounts {
+  const names: NameCounts = { counts: new Map(), shared: 0 };
+  for (const stage of stages) add(names, namedAs(stage), 1);
+  return names;
+}
+
+/** Moves the counts from `before` to `after` (in place: the previous version is not used again). */
+function recount(names: NameCounts, before: Stage, after: Stage): void {
+  add(names, namedAs(before), -1);
+  add(names, namedAs(after), 1);
+}
+
+function add(names: NameCounts, name: string | undefined, by: 1 | -1): void {
+  if (name === undefined) return;
+  const was = names.counts.get(name) ?? 0;
+  const now = was + by;
+  if (now > 0) names.counts.set(name, now);
+  else names.counts.delete(name);
+  if (was < 2 && now >= 2) names.shared++;
+  if (was >= 2 && now < 2) names.shared--;
+}
+
+/**
+ * The items whose expressions a change can affect, kept up to date as items are checked again: by
+ * the names their `${ }` references use, those with an unresolved reference (a new stage may
+ * resolve it) and those with findings (which may name other stages).
+ */
+interface Watchers {
+  byName: Map<string, Set<number>>;
+  unresolved: Set<number>;
+  withFindings: Set<number>;
+}
+
+function watchersOf(items: readonly ItemState[]): Watchers {
+  const watch: Watchers = { byName: new Map(), unresolved: new Set(), withFindings: new Set() };
+  for (let k = 0; k < items.length; k++) watchItem(watch, k, items[k]);
+  return watch;
+}
+
+function watchItem(watch: Watchers, k: number, item: ItemState): void {
+  if (item.expressions.length > 0) watch.withFindings.add(k);
+  for (const site of item.sites)
+    for (const reference of site.references) {
+      if (!reference.resolved) watch.unresolved.add(k);
+      const list = watch.byName.get(reference.name);
+      if (list) list.add(k);
+      else watch.byName.set(reference.name, new Set([k]));
+    }
+}
+
+function unwatch(watch: Watchers, k: number, item: ItemState): void {
+  watch.withFindings.delete(k);
+  watch.unresolved.delete(k);
+  for (const site of item.sites)
+    for (const reference of site.references) {
+      const list = watch.byName.get(reference.name);
+      list?.delete(k);
+      if (list?.size === 0) watch.byName.delete(reference.name);
+    }
+}
+
+/** The items to check again, in order: new ones, and those watching a changed name. */
+function toRecheck(watch: Watchers, fresh: ReadonlySet<number>, changedNames: ReadonlySet<string>): number[] {
+  const out = new Set<number>([...fresh, ...watch.withFindings, ...watch.unresolved]);
+  for (const name of changedNames) for (const k of watch.byName.get(name) ?? []) out.add(k);
+  return [...out].sort((a, b) => a - b);
 }

@@ -204,6 +204,54 @@ describe("incremental re-analysis", () => {
     spliceEach(analysis, text, edits, (next, nextText, _step, label) => sameAsFresh(next, nextText, label));
   });
 
+  test("expressions follow renames and retypes of the stages they name (duplicates, judgments, ids)", () => {
+    const text = [
+      "name: refs",
+      "stages:",
+      "  - id: gate",
+      "    name: Approve",
+      "    type: manualJudgment",
+      "    inputs: [go, stop]",
+      "  - id: a",
+      "    name: Dup",
+      "    type: wait",
+      "    duration: 1s",
+      "  - id: b",
+      "    name: Other",
+      "    type: run",
+      "    command: echo b",
+      "  - id: c",
+      "    name: Reader",
+      "    type: run",
+      "    dependsOn: [gate, a, b]",
+      "    command: \"echo ${ #judgment('Approve') == 'go' } ${ #stage('Dup')['status'] }\"",
+      "  - id: d",
+      "    name: Later",
+      "    type: run",
+      "    dependsOn: [c]",
+      // The last two name the stage found: the first of a name (its type), the one of an id (its name).
+      "    command: \"echo ${ #stageByRefId('b')['status'] } ${ #judgment('Gate2') } ${ #judgment('Dup') } ${ #judgment('b') }\"",
+      // An unknown name whose did-you-mean follows the renames of Approve.
+      "    env: { X: \"${ #stage('Aprove2')['status'] }\" }",
+      "",
+    ].join("\n");
+    const edits: [string, string][] = [
+      ["name: Other\n", "name: Dup\n"], // a second stage named Dup: #stage finds the first
+      ["name: Dup\n    type: wait", "name: Dup2\n    type: wait"], // the first is renamed: now b
+      ["name: Approve\n", "name: Approve2\n"], // the judgment goes away
+      ["name: Approve2\n", "name: Approve\n"], // and comes back
+      ["type: manualJudgment\n    inputs: [go, stop]", "type: wait\n    duration: 2s"], // no longer a judgment
+      ["type: wait\n    duration: 2s", "type: manualJudgment\n    inputs: [go]"], // a judgment again
+      ["inputs: [go]", "inputs: [stop]"], // 'go' is no input now
+      ["name: Later\n", "name: Gate2\n"], // a run stage named like the judgment Later reads
+      ["name: Gate2\n    type: run", "name: Gate2\n    type: manualJudgment\n    inputs: [x]"], // now a judgment, not upstream of itself
+    ];
+    // Validated first, as on open: every edit then starts from the previous version's state.
+    const first = analyzePipeline(text, 0);
+    expect(first.diagnostics.length).toBeGreaterThan(0);
+    spliceEach(first, text, edits, (next, nextText, _step, label) => sameAsFresh(next, nextText, label));
+  });
+
   test("fuzzed edits on the 200-stage benchmark file match a fresh analysis", () => {
     const original = pipelineText(200) as string;
     let spliced = 0;

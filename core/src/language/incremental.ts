@@ -126,7 +126,8 @@ function shiftAfterEdit(
     if (range) {
       if (range[2] < itemStart) return;
       if (range[0] >= itemEnd) {
-        shiftTree(node, delta);
+        // An edit that kept the item's length leaves everything after it where it was.
+        if (delta !== 0) shiftTree(node, delta);
         return;
       }
       node.range = [moveOffset(range[0]), moveOffset(range[1]), moveOffset(range[2])];

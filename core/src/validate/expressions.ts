@@ -2,7 +2,13 @@
 import { type Document, isPair, isScalar, type Node, type Scalar, visit } from "yaml";
 import { type Diagnostic, diagnostic, type Span } from "../diagnostics/diagnostic.js";
 import type { ExprNode } from "../expr/ast.js";
-import { type CheckEnvironment, type CheckStage, checkAst, type ExprReference } from "../expr/checker.js";
+import {
+  type CheckEnvironment,
+  type CheckStage,
+  checkAst,
+  type ExprReference,
+  indexReplacedStages,
+} from "../expr/checker.js";
 import { type ParseResult, parseExpression } from "../expr/parser.js";
 import { scanTemplate } from "../expr/template.js";
 import { scalarOffsets } from "../loader/scalar-offsets.js";
@@ -70,41 +76,84 @@ export function analyzeExpressions(doc: LoadedDocument, pipeline: Pipeline): Exp
 
 /** The environment expressions are checked against, built from the pipeline. */
 export function expressionEnvironment(pipeline: Pipeline): CheckEnvironment {
-  const byId = new Map<string, Stage>();
-  for (const stage of pipeline.stages) if (!byId.has(stage.id)) byId.set(stage.id, stage);
-  const transitive = new Map<string, string[]>();
-  // Upstream sets are computed on demand: a 2,000-stage chain would need 2M entries up front.
-  const upstreamOf = (id: string): string[] => {
-    const known = transitive.get(id);
-    if (known) return known;
-    const seen = new Set<string>();
-    const stack = [...(byId.get(id)?.dependsOn ?? [])];
-    while (stack.length > 0) {
-      const next = stack.pop() as string;
-      if (seen.has(next)) continue;
-      seen.add(next);
-      for (const dep of byId.get(next)?.dependsOn ?? []) stack.push(dep);
-    }
-    const list = [...seen];
-    transitive.set(id, list);
-    return list;
-  };
-  const stages: CheckStage[] = pipeline.stages.map(
-    (stage) =>
-      new LazyStage(
-        stage.id,
-        stage.name,
-        stage.type,
-        "inputs" in stage && Array.isArray(stage.inputs) ? (stage.inputs as string[]) : undefined,
-        upstreamOf,
-      ),
+  const upstreamOf = upstreamSets(pipeline.stages);
+  return environmentOf(
+    pipeline,
+    pipeline.stages.map((stage) => checkStage(stage, upstreamOf)),
+    upstreamOf,
   );
+}
+
+/**
+ * The environment of `pipeline` from the one of an earlier version that differs only in the stages
+ * at `changed`, whose ids and dependsOn are the same (so are the upstream sets): the other stages'
+ * entries, their upstream sets and the checker's index over them are reused.
+ */
+export function deriveExpressionEnvironment(
+  previous: CheckEnvironment,
+  pipeline: Pipeline,
+  changed: Iterable<number>,
+): CheckEnvironment {
+  const upstreamOf = UPSTREAM.get(previous.stages);
+  if (!upstreamOf || previous.stages.length !== pipeline.stages.length)
+    return expressionEnvironment(pipeline);
+  const stages = previous.stages.slice();
+  const replaced: number[] = [];
+  for (const k of changed) {
+    stages[k] = checkStage(pipeline.stages[k], upstreamOf);
+    replaced.push(k);
+  }
+  indexReplacedStages(previous.stages, stages, replaced);
+  return environmentOf(pipeline, stages, upstreamOf);
+}
+
+// The upstream-set lookup each environment's stages were made with, to derive the next one.
+const UPSTREAM = new WeakMap<readonly CheckStage[], (id: string) => string[]>();
+
+function environmentOf(
+  pipeline: Pipeline,
+  stages: CheckStage[],
+  upstreamOf: (id: string) => string[],
+): CheckEnvironment {
+  UPSTREAM.set(stages, upstreamOf);
   const expressions = pipeline.settings.expressions as Record<string, unknown> | undefined;
   return {
     stages,
     parameters: pipeline.parameters.map((p) => p.name),
     secrets: pipeline.secrets,
     urlFunctionsEnabled: expressions?.allowUrls === true,
+  };
+}
+
+const checkStage = (stage: Stage, upstreamOf: (id: string) => string[]): CheckStage =>
+  new LazyStage(
+    stage.id,
+    stage.name,
+    stage.type,
+    "inputs" in stage && Array.isArray(stage.inputs) ? (stage.inputs as string[]) : undefined,
+    upstreamOf,
+  );
+
+/** Each stage's transitive upstream ids, computed on demand (a 2,000-stage chain would need 2M entries up front). */
+function upstreamSets(stages: readonly Stage[]): (id: string) => string[] {
+  // Only the dependsOn lists are kept, not the stages (a derived environment outlives them).
+  const dependsOn = new Map<string, readonly string[]>();
+  for (const stage of stages) if (!dependsOn.has(stage.id)) dependsOn.set(stage.id, stage.dependsOn);
+  const transitive = new Map<string, string[]>();
+  return (id) => {
+    const known = transitive.get(id);
+    if (known) return known;
+    const seen = new Set<string>();
+    const stack = [...(dependsOn.get(id) ?? [])];
+    while (stack.length > 0) {
+      const next = stack.pop() as string;
+      if (seen.has(next)) continue;
+      seen.add(next);
+      for (const dep of dependsOn.get(next) ?? []) stack.push(dep);
+    }
+    const list = [...seen];
+    transitive.set(id, list);
+    return list;
   };
 }
 
