@@ -5,6 +5,7 @@
 //
 //   node bench/lsp/driver.mjs --server "node path/to/server --stdio" --file F.pipeline.yml \
 //        [--settings settings.json] [--edits 20] [--completions 200] [--label name] [--debounce-ms 200]
+//        [--typing]  (edits append a character to the stage name instead of renaming it)
 // Percentiles are nearest-rank; with n < 100 samples p99 is simply the max.
 // settings.json maps configuration sections to values; every workspace/configuration item is
 // answered with settings[item.section] (dotted sections are walked), or null.
@@ -221,10 +222,16 @@ for (let k = 0; k < nEdits; k++) {
   const before = procStats();
   const ts = performance.now();
   const p = nextDiagnostics();
-  applyChange(
-    { start: { line: nameLine, character: col }, end: { line: nameLine, character: cur.length } },
-    `name: Stage ${mid}-e${k}`,
-  );
+  if (args.typing) {
+    // Typing: one more character at the end of the name, so everything after it moves each time.
+    const end = { line: nameLine, character: cur.length };
+    applyChange({ start: end, end }, "x");
+  } else {
+    applyChange(
+      { start: { line: nameLine, character: col }, end: { line: nameLine, character: cur.length } },
+      `name: Stage ${mid}-e${k}`,
+    );
+  }
   await p;
   editTimes.push(performance.now() - ts - debounceMs);
   editCpu.push(procStats().cpuMs - before.cpuMs);
@@ -250,7 +257,7 @@ async function completionSeries(tag, position, n) {
   }
   result[tag] = { first: +times[0].toFixed(1), ...summary(times.slice(1)), items, sample, position };
 }
-const typeLine = findLine(new RegExp(`^\\s+name: Stage ${mid}-e`)) + 1; // `    type: ...`
+const typeLine = nameLine + 1; // `    type: ...` follows the edited name
 await completionSeries(
   "completionValue",
   { line: typeLine, character: lines[typeLine].length },

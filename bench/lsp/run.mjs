@@ -3,6 +3,7 @@
 // (LSP-ANCHORS section 4.3): same driver, same fixture, the server pinned to CPU 1 and the driver to
 // CPU 0 when `taskset` exists. Writes bench/lsp/results.json and prints a markdown table.
 //   node bench/lsp/run.mjs [--sizes 200,2000,5000] [--edits 20] [--completions 200] [--ylsp-completions 50]
+//                          [--typing]  (edits append a character to a stage name: everything after it moves)
 import { execFileSync, execSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -19,6 +20,7 @@ const sizes = (args.sizes ?? "200,2000,5000").split(",").map(Number);
 const edits = args.edits ?? "20";
 const completions = args.completions ?? "200";
 const ylspCompletions = args["ylsp-completions"] ?? "50";
+const typing = "typing" in args;
 const out = resolve(tmpdir(), "capstan-lsp-bench");
 mkdirSync(out, { recursive: true });
 const hasTaskset = (() => {
@@ -100,6 +102,7 @@ for (const n of sizes) {
       String(server.debounce),
       "--label",
       server.label,
+      ...(typing ? ["--typing"] : []),
     ];
     const json = execFileSync(cmd[0], cmd.slice(1), { cwd: out, maxBuffer: 64 << 20, encoding: "utf8" });
     const result = {
@@ -114,7 +117,10 @@ for (const n of sizes) {
     );
   }
 }
-writeFileSync(resolve(here, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(
+  resolve(here, typing ? "results-typing.json" : "results.json"),
+  `${JSON.stringify(results, null, 2)}\n`,
+);
 
 const row = (r) =>
   `| ${r.label} | ${r.stages} | ${r.openCold.wallMinusDebounceMs} / ${r.openWarm.wallMinusDebounceMs} | ${r.editToDiagnosticsMs.p50} / ${r.editToDiagnosticsMs.p99} | ${r.editServerCpuMs.p50} | ${r.completionValue.p50} / ${r.completionValue.p99} | ${r.completionKey.p50} / ${r.completionKey.p99} | ${r.completionNewKey.p50} / ${r.completionNewKey.p99} | ${r.openWarm.diagnostics} | ${r.afterEdits.rssMiB.toFixed(0)} / ${r.final.hwmMiB.toFixed(0)} |`;

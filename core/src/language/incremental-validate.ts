@@ -12,6 +12,7 @@ import {
   expressionEnvironment,
   expressionSitesIn,
   stageEnvironment,
+  withCurrentStage,
 } from "../validate/expressions.js";
 import { checkFields } from "../validate/field-checks.js";
 import { checkDuplicateNames, checkStageGraph } from "../validate/graph-checks.js";
@@ -31,13 +32,22 @@ import { buildStageAt, buildWithoutStages, stageItemsSeq } from "./stage-model.j
 interface ItemState {
   node: Node;
   base: number;
+  /** The stage's model, at offsets `stageBy` characters before where it is now (moved when read). */
   stage: Stage;
+  stageBy: number;
   unquoted: Diagnostic[];
   schema: Diagnostic[];
   fields: Diagnostic[];
   /** The stage type's own checks (`check` of its handler). */
   handlers: Diagnostic[];
+  /** The item's `${ }` sites, at offsets `sitesBy` characters before where they are now. */
   sites: ExpressionSite[];
+  /**
+   * How far the sites moved since they were computed. They are moved when someone reads them (the
+   * language features), not on every edit: diagnostics do not need them, and typing before a
+   * thousand stages would otherwise copy a thousand sites per keystroke.
+   */
+  sitesBy: number;
   /** Unfiltered expression diagnostics of the item's sites. */
   expressions: Diagnostic[];
 }
@@ -132,11 +142,13 @@ function full(
     node,
     base: starts[k],
     stage: parts.pipeline.stages[k],
+    stageBy: 0,
     unquoted: [],
     schema: [],
     fields: [],
     handlers: [],
     sites: [],
+    sitesBy: 0,
     expressions: [],
   }));
   for (const d of parts.handlers) {
@@ -217,7 +229,18 @@ function incremental(
       for (const name of [a.id, a.name, b.name]) changedNames.add(name);
     }
   }
-  const pipeline: Pipeline = { ...rest, stages: items.map((item) => item.stage) };
+  // The stages' models are moved to their offsets when someone reads them (the language features,
+  // or a check over every stage), not on every edit.
+  const pipeline = { ...rest } as Pipeline;
+  let stages: Stage[] | undefined;
+  Object.defineProperty(pipeline, "stages", {
+    get: () => {
+      stages ??= items.map(settledStage);
+      return stages;
+    },
+    enumerable: true,
+    configurable: true,
+  });
   const names = previous.names;
   for (const k of fresh) recount(names, previous.items[k].stage, items[k].stage);
   const { registry } = defaultStageTypes();
@@ -229,16 +252,21 @@ function incremental(
       : moveGraph(previous, starts, afterDelta, fresh)) ?? checkStageGraph(pipeline);
   const environment = recheckAll
     ? expressionEnvironment(pipeline)
-    : deriveExpressionEnvironment(previous.environment, pipeline, fresh);
+    : deriveExpressionEnvironment(
+        previous.environment,
+        pipeline,
+        new Map([...fresh].map((k) => [k, items[k].stage])),
+      );
   const watch = previous.watch;
   for (const k of fresh) unwatch(watch, k, previous.items[k]);
   for (const k of recheckAll ? items.keys() : toRecheck(watch, fresh, changedNames)) {
     const item = items[k];
     if (item.sites.length === 0 && !fresh.has(k)) continue;
-    const env = stageEnvironment(environment, pipeline, k);
+    const env = withCurrentStage(environment, items[k].stage.id);
     const found = expressionSitesIn(document.source.text, item.node, () => ({ stageIndex: k, env }));
     unwatch(watch, k, item);
     item.sites = found.sites;
+    item.sitesBy = 0;
     item.expressions = found.diagnostics;
     watchItem(watch, k, item);
   }
@@ -270,7 +298,7 @@ function incremental(
   const schema = [...before.schema];
   const fields = [...before.fields];
   const handlers: Diagnostic[] = [];
-  const itemSites: ExpressionSite[] = [];
+  let sites: ExpressionSite[] | undefined;
   const itemFindings: Diagnostic[] = [];
   for (const item of items) {
     if (item.unquoted.length > 0) unquoted.push(...item.unquoted);
@@ -278,7 +306,6 @@ function incremental(
     if (item.fields.length > 0) fields.push(...item.fields);
     if (item.handlers.length > 0) handlers.push(...item.handlers);
     if (item.expressions.length > 0) itemFindings.push(...item.expressions);
-    for (const site of item.sites) itemSites.push(site);
   }
   unquoted.push(...after.unquoted);
   schema.push(...after.schema);
@@ -301,7 +328,10 @@ function incremental(
     extra,
   };
   const expressions: ExpressionAnalysis = {
-    sites: [...beforeSites, ...itemSites, ...afterSites],
+    get sites() {
+      sites ??= [...beforeSites, ...settledSites(items), ...afterSites];
+      return sites;
+    },
     diagnostics: [
       ...outside.diagnostics.filter((d) => d.span.start < starts[0]),
       ...itemFindings,
@@ -381,11 +411,13 @@ function computeItem(
     node,
     base: (node.range as [number, number, number])[0],
     stage,
+    stageBy: 0,
     unquoted,
     schema,
     fields,
     handlers: [],
     sites: [],
+    sitesBy: 0,
     expressions: [],
   };
 }
@@ -397,12 +429,14 @@ function shiftItem(item: ItemState, by: number): ItemState {
   return {
     node: item.node,
     base: item.base + by,
-    stage: shiftStage(item.stage, by),
+    stage: item.stage,
+    stageBy: item.stageBy + by,
     unquoted: shift(item.unquoted),
     schema: shift(item.schema),
     fields: shift(item.fields),
     handlers: shift(item.handlers),
-    sites: item.sites.map((s) => shiftSite(s, by)),
+    sites: item.sites,
+    sitesBy: item.sitesBy + by,
     expressions: shift(item.expressions),
   };
 }
@@ -488,4 +522,27 @@ function toRecheck(watch: Watchers, fresh: ReadonlySet<number>, changedNames: Re
   const out = new Set<number>([...fresh, ...watch.withFindings, ...watch.unresolved]);
   for (const name of changedNames) for (const k of watch.byName.get(name) ?? []) out.add(k);
   return [...out].sort((a, b) => a - b);
+}
+
+/** Every item's sites in order, moved to where they are now (each item's are moved once). */
+function settledSites(items: readonly ItemState[]): ExpressionSite[] {
+  const out: ExpressionSite[] = [];
+  for (const item of items) {
+    if (item.sitesBy !== 0) {
+      const by = item.sitesBy;
+      item.sites = item.sites.map((site) => shiftSite(site, by));
+      item.sitesBy = 0;
+    }
+    for (const site of item.sites) out.push(site);
+  }
+  return out;
+}
+
+/** An item's stage model moved to where it is now (once: the item keeps the moved one). */
+function settledStage(item: ItemState): Stage {
+  if (item.stageBy !== 0) {
+    item.stage = shiftStage(item.stage, item.stageBy);
+    item.stageBy = 0;
+  }
+  return item.stage;
 }

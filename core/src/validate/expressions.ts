@@ -85,22 +85,23 @@ export function expressionEnvironment(pipeline: Pipeline): CheckEnvironment {
 }
 
 /**
- * The environment of `pipeline` from the one of an earlier version that differs only in the stages
- * at `changed`, whose ids and dependsOn are the same (so are the upstream sets): the other stages'
- * entries, their upstream sets and the checker's index over them are reused.
+ * The environment of `pipeline` from the one of an earlier version (same number of stages) that
+ * differs only in the stages in `changed` (by index), whose ids and dependsOn are the same (so are
+ * the upstream sets): the other stages' entries, their upstream sets and the checker's index over
+ * them are reused.
  */
 export function deriveExpressionEnvironment(
   previous: CheckEnvironment,
   pipeline: Pipeline,
-  changed: Iterable<number>,
+  changed: ReadonlyMap<number, Stage>,
 ): CheckEnvironment {
   const upstreamOf = UPSTREAM.get(previous.stages);
-  if (!upstreamOf || previous.stages.length !== pipeline.stages.length)
-    return expressionEnvironment(pipeline);
+  // Only the changed stages are read: the others' models may not be moved to their offsets yet.
+  if (!upstreamOf) return expressionEnvironment(pipeline);
   const stages = previous.stages.slice();
   const replaced: number[] = [];
-  for (const k of changed) {
-    stages[k] = checkStage(pipeline.stages[k], upstreamOf);
+  for (const [k, stage] of changed) {
+    stages[k] = checkStage(stage, upstreamOf);
     replaced.push(k);
   }
   indexReplacedStages(previous.stages, stages, replaced);
@@ -197,10 +198,12 @@ export function stageEnvironment(
   pipeline: Pipeline,
   stageIndex: number | undefined,
 ): CheckEnvironment {
-  return {
-    ...environment,
-    currentStageId: stageIndex === undefined ? undefined : pipeline.stages[stageIndex].id,
-  };
+  return withCurrentStage(environment, stageIndex === undefined ? undefined : pipeline.stages[stageIndex].id);
+}
+
+/** The environment for expressions of the stage with that id (undefined: outside any stage). */
+export function withCurrentStage(environment: CheckEnvironment, id: string | undefined): CheckEnvironment {
+  return { ...environment, currentStageId: id };
 }
 
 /**
