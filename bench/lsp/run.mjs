@@ -4,6 +4,7 @@
 // CPU 0 when `taskset` exists. Writes bench/lsp/results.json and prints a markdown table.
 //   node bench/lsp/run.mjs [--sizes 200,2000,5000] [--edits 20] [--completions 200] [--ylsp-completions 50]
 //                          [--typing]  (edits append a character to a stage name: everything after it moves)
+//                          [--runs 3]  (A/B/A/B; the table shows each server's median run by edit p50)
 import { execFileSync, execSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -21,6 +22,7 @@ const edits = args.edits ?? "20";
 const completions = args.completions ?? "200";
 const ylspCompletions = args["ylsp-completions"] ?? "50";
 const typing = "typing" in args;
+const runs = Number(args.runs ?? 1);
 const out = resolve(tmpdir(), "capstan-lsp-bench");
 mkdirSync(out, { recursive: true });
 const hasTaskset = (() => {
@@ -83,38 +85,54 @@ const results = [];
 for (const n of sizes) {
   const file = resolve(out, `pipeline-${n}.pipeline.yml`);
   writeFileSync(file, pipelineText(n));
-  for (const server of servers) {
-    const load = readFileSync("/proc/loadavg", "utf8").trim();
-    const cmd = [
-      ...pin(0, process.execPath).split(" "),
-      resolve(here, "driver.mjs"),
-      "--server",
-      pin(1, server.cmd),
-      "--file",
-      file,
-      "--settings",
-      server.settings,
-      "--edits",
-      edits,
-      "--completions",
-      server.completions,
-      "--debounce-ms",
-      String(server.debounce),
-      "--label",
-      server.label,
-      ...(typing ? ["--typing"] : []),
-    ];
-    const json = execFileSync(cmd[0], cmd.slice(1), { cwd: out, maxBuffer: 64 << 20, encoding: "utf8" });
-    const result = {
-      stages: n,
-      load,
-      loadAfter: readFileSync("/proc/loadavg", "utf8").trim(),
-      ...JSON.parse(json),
-    };
-    results.push(result);
-    console.error(
-      `${server.label} ${n}: edit p50 ${result.editToDiagnosticsMs.p50} ms, completion p99 ${result.completionValue.p99}/${result.completionKey.p99}/${result.completionNewKey.p99} ms, peak ${result.final.hwmMiB.toFixed(0)} MiB`,
-    );
+  // A/B/A/B (LSP-ANCHORS 4.3): each run measures both servers, and the table shows each server's
+  // run with the median edit p50; every run's headline figures are kept in `runs`.
+  const byServer = new Map(servers.map((server) => [server.label, []]));
+  for (let run = 0; run < runs; run++) {
+    for (const server of servers) {
+      const load = readFileSync("/proc/loadavg", "utf8").trim();
+      const cmd = [
+        ...pin(0, process.execPath).split(" "),
+        resolve(here, "driver.mjs"),
+        "--server",
+        pin(1, server.cmd),
+        "--file",
+        file,
+        "--settings",
+        server.settings,
+        "--edits",
+        edits,
+        "--completions",
+        server.completions,
+        "--debounce-ms",
+        String(server.debounce),
+        "--label",
+        server.label,
+        ...(typing ? ["--typing"] : []),
+      ];
+      const json = execFileSync(cmd[0], cmd.slice(1), { cwd: out, maxBuffer: 64 << 20, encoding: "utf8" });
+      const result = {
+        stages: n,
+        load,
+        loadAfter: readFileSync("/proc/loadavg", "utf8").trim(),
+        ...JSON.parse(json),
+      };
+      byServer.get(server.label).push(result);
+      console.error(
+        `${server.label} ${n} (run ${run + 1}/${runs}): edit p50 ${result.editToDiagnosticsMs.p50} ms, completion p99 ${result.completionValue.p99}/${result.completionKey.p99}/${result.completionNewKey.p99} ms, peak ${result.final.hwmMiB.toFixed(0)} MiB`,
+      );
+    }
+  }
+  for (const list of byServer.values()) {
+    const sorted = [...list].sort((a, b) => a.editToDiagnosticsMs.p50 - b.editToDiagnosticsMs.p50);
+    const median = sorted[(sorted.length - 1) >> 1];
+    median.runs = list.map((r) => ({
+      editP50: r.editToDiagnosticsMs.p50,
+      completionP99: [r.completionValue.p99, r.completionKey.p99, r.completionNewKey.p99],
+      peakMiB: Math.round(r.final.hwmMiB),
+      load: r.load,
+    }));
+    results.push(median);
   }
 }
 writeFileSync(
