@@ -53,6 +53,26 @@ describe("complete", () => {
     ]);
   });
 
+  test("a stage whose type is an alias of an anchor in another stage completes that type's keys", () => {
+    const text = `name: demo
+stages:
+  - id: first
+    type: &wait wait
+    onFailure: &halt ignore
+  - id: second
+    type: *wait
+    onFailure: *halt
+    |
+`;
+    const labels = labelsAt(text).map((i) => i.label);
+    expect(labels).toContain("duration");
+    expect(labels).not.toContain("type");
+    expect(labels).not.toContain("onFailure");
+    expect(() =>
+      labelsAt(text.replace("    onFailure: *halt\n    |", "    onFailure: *nowhere\n    |")),
+    ).not.toThrow();
+  });
+
   test("stage ids in dependsOn leave out the stage itself and its dependents", () => {
     const text = BASE.replace("    dependsOn: [judge]\n", "    dependsOn:\n      - |\n");
     expect(labelsAt(text).map((i) => i.label)).toEqual(["judge"]);

@@ -1,6 +1,7 @@
 import { isMap, isPair, isScalar, isSeq, type Node, parseDocument, type Scalar } from "yaml";
 import type { Span } from "../diagnostics/diagnostic.js";
-import type { PathSegment } from "../loader/yaml-loader.js";
+import { aliasTargets, anchorBefore } from "../loader/alias-targets.js";
+import { type PathSegment, plainData } from "../loader/yaml-loader.js";
 import type { PipelineAnalysis } from "./analysis.js";
 import { lineStart, regionAtLine } from "./stage-regions.js";
 
@@ -82,7 +83,13 @@ export function cursorContext(analysis: PipelineAnalysis, offset: number): Curso
       : v <= repairedEnd
         ? Math.min(segmentStart + v, lineEnd)
         : segmentStart + v - grow;
-  const data = doc.toJS({ maxAliasCount: 100 }) as unknown;
+  // An alias in the block may name an anchor earlier in the file (`type: *wait`).
+  const inBlock = aliasTargets(doc);
+  const data = plainData(
+    doc.contents as Node | null,
+    (alias) => inBlock(alias) ?? anchorBefore(analysis.document.yaml, alias.source, segmentStart),
+    100,
+  );
   let path = found.path;
   let dataPath = found.path;
   let wrapped = data;

@@ -1,6 +1,7 @@
 import { type Document, isAlias, isMap, isPair, isScalar, isSeq, type Node, parseDocument } from "yaml";
 import { type Diagnostic, diagnostic, type Span } from "../diagnostics/diagnostic.js";
 import { SourceText } from "../diagnostics/source-text.js";
+import { type AliasTargets, aliasTargets } from "./alias-targets.js";
 
 /** A step in a path through the document: a map key or a list index. */
 export type PathSegment = string | number;
@@ -43,10 +44,15 @@ export function loadYaml(text: string, path = "<input>", options: LoadOptions = 
   for (const warning of yaml.warnings) {
     diagnostics.push(yamlDiagnostic(warning.code, warning.message, warning.pos, "warning"));
   }
-  const converter = new PlainConverter(yaml, options.maxAliasNodes ?? DEFAULT_MAX_ALIAS_NODES, diagnostics);
+  const targets = aliasTargets(yaml);
+  const converter = new PlainConverter(
+    targets,
+    options.maxAliasNodes ?? DEFAULT_MAX_ALIAS_NODES,
+    diagnostics,
+  );
   const value = converter.convert(yaml.contents);
 
-  return documentFromParsed(source, yaml, value, diagnostics);
+  return documentFromParsed(source, yaml, value, diagnostics, targets);
 
   function yamlDiagnostic(
     code: string,
@@ -71,10 +77,11 @@ export function documentFromParsed(
   yaml: Document.Parsed,
   value: unknown,
   diagnostics: Diagnostic[],
+  targets: AliasTargets = aliasTargets(yaml),
 ): LoadedDocument {
   const resolve = (node: Node | null | undefined): Node | undefined => {
     let current: Node | null | undefined = node;
-    for (let hops = 0; current && isAlias(current) && hops < 64; hops++) current = current.resolve(yaml);
+    for (let hops = 0; current && isAlias(current) && hops < 64; hops++) current = targets(current);
     return current ?? undefined;
   };
   const walk = (path: readonly PathSegment[]): { node?: Node; key?: Node } => {
@@ -123,6 +130,19 @@ function parseAllSafe(text: string): Document.Parsed[] {
   return [doc];
 }
 
+/**
+ * Plain data of a YAML node, aliases resolved by `targets` within a budget of `maxAliasNodes`
+ * (an unresolved or over-budget alias becomes null). For trees that are not a whole loaded
+ * document, such as one repaired stage item at the cursor.
+ */
+export function plainData(
+  root: Node | null,
+  targets: AliasTargets,
+  maxAliasNodes = DEFAULT_MAX_ALIAS_NODES,
+): unknown {
+  return new PlainConverter(targets, maxAliasNodes, []).convert(root);
+}
+
 /** Turns the YAML tree into plain data with a global budget on alias expansion. */
 class PlainConverter {
   private aliasNodes = 0;
@@ -130,7 +150,7 @@ class PlainConverter {
   private readonly expanding = new Set<Node>();
 
   constructor(
-    private readonly doc: Document.Parsed,
+    private readonly targets: AliasTargets,
     private readonly maxAliasNodes: number,
     private readonly diagnostics: Diagnostic[],
   ) {}
@@ -139,7 +159,7 @@ class PlainConverter {
     if (node === null || node === undefined) return null;
     if (viaAlias && ++this.aliasNodes > this.maxAliasNodes) return this.overBudget(node as Node);
     if (isAlias(node)) {
-      const target = node.resolve(this.doc);
+      const target = this.targets(node);
       if (!target) {
         this.diagnostics.push(
           diagnostic("yaml-unknown-alias", "error", `Unknown alias *${node.source}.`, this.spanOf(node)),
@@ -182,7 +202,7 @@ class PlainConverter {
   private keyOf(key: unknown): string | undefined {
     if (isScalar(key)) return String(key.value);
     if (isAlias(key)) {
-      const target = key.resolve(this.doc);
+      const target = this.targets(key);
       if (isScalar(target)) return String(target.value);
     }
     if (key !== null && key !== undefined) {
