@@ -6,6 +6,11 @@
 //   node bench/lsp/driver.mjs --server "node path/to/server --stdio" --file F.pipeline.yml \
 //        [--settings settings.json] [--edits 20] [--completions 200] [--label name] [--debounce-ms 200]
 //        [--typing]  (edits append a character to the stage name instead of renaming it)
+//        [--hovers 100] [--bursts 5]
+// After the edits and completions: hover latency on a key and inside a `${ }` expression, then typing
+// bursts (LSP-ANCHORS 4.3 step 7): 10 one-character edits 30 ms apart, timed from the last edit to the
+// diagnostics of the final version (the publish that carries its version, or for a server that sends
+// no version, the first publish after the last edit, which its debounce makes the final one).
 // Percentiles are nearest-rank; with n < 100 samples p99 is simply the max.
 // settings.json maps configuration sections to values; every workspace/configuration item is
 // answered with settings[item.section] (dotted sections are walked), or null.
@@ -30,6 +35,8 @@ const filePath = resolve(args.file);
 const settings = args.settings ? JSON.parse(readFileSync(args.settings, "utf8")) : {};
 const nEdits = Number(args.edits ?? 20);
 const nCompletions = Number(args.completions ?? 200);
+const nHovers = Number(args.hovers ?? 100);
+const nBursts = Number(args.bursts ?? 5);
 const label = args.label ?? serverCmd.join(" ");
 const debounceMs = Number(args["debounce-ms"] ?? 0);
 const CLK_TCK = Number(execSync("getconf CLK_TCK").toString().trim());
@@ -78,9 +85,11 @@ conn.onNotification(() => {}); // logMessage, telemetry, custom notifications
 // publishDiagnostics waiters
 let diagWaiters = [];
 let _lastDiags = null;
+let publishCount = 0;
 conn.onNotification("textDocument/publishDiagnostics", (p) => {
   if (p.uri !== uri) return;
   _lastDiags = p;
+  publishCount++;
   const ws = diagWaiters;
   diagWaiters = [];
   for (const w of ws) w(p);
@@ -114,7 +123,7 @@ const summary = (arr) => ({
   p99: +pct(arr, 99).toFixed(1),
   max: +Math.max(...arr).toFixed(1),
 });
-const findLine = (re) => lines.findIndex((l) => re.test(l));
+const findLine = (test) => lines.findIndex(typeof test === "function" ? test : (l) => test.test(l));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function applyChange(range, newText) {
@@ -283,6 +292,71 @@ const failLine = typeLine + 2;
   await p;
 }
 await completionSeries("completionNewKey", { line: failLine + 1, character: 4 }, nCompletions);
+
+// Hover: (a) the `onFailure` key of the edited stage (schema description: both servers answer),
+// (b) the stage name inside the next stage's `${ #stage('...') }` (only a server that reads
+// expressions has anything to say).
+async function hoverSeries(tag, position, n) {
+  const times = [];
+  let answer = null;
+  for (let i = 0; i < n; i++) {
+    const ts = performance.now();
+    const r = await conn.sendRequest("textDocument/hover", { textDocument: { uri }, position });
+    times.push(performance.now() - ts);
+    const contents = r?.contents;
+    const value =
+      typeof contents === "string"
+        ? contents
+        : Array.isArray(contents)
+          ? contents.map((c) => c.value ?? c).join(" ")
+          : contents?.value;
+    answer = value ? value.replace(/\s+/g, " ").slice(0, 80) : null;
+  }
+  result[tag] = { first: +times[0].toFixed(1), ...summary(times.slice(1)), answer, position };
+}
+if (nHovers >= 2) {
+  const keyLine = findLine((l, i) => i > nameLine && /^\s+onFailure:/.test(l));
+  await hoverSeries(
+    "hoverKey",
+    { line: keyLine, character: lines[keyLine].indexOf("onFailure") + 2 },
+    nHovers,
+  );
+  const refLine = findLine((l, i) => i > nameLine + 1 && l.includes("#stage('"));
+  await hoverSeries(
+    "hoverExpression",
+    { line: refLine, character: lines[refLine].indexOf("#stage('") + 10 },
+    nHovers,
+  );
+}
+
+// Typing bursts: 10 characters 30 ms apart at the end of a stage name, then the final diagnostics.
+const burstTimes = [];
+const burstPublishes = [];
+for (let b = 0; b < nBursts; b++) {
+  const line = findLine(new RegExp(`^\\s+name: Stage ${mid + 2 + b}$`));
+  if (line < 0) break;
+  const publishedBefore = publishCount;
+  let lastSent = 0;
+  for (let k = 0; k < 10; k++) {
+    const end = { line, character: lines[line].length };
+    applyChange({ start: end, end }, String(k));
+    lastSent = performance.now();
+    if (k < 9) await sleep(30);
+  }
+  const finalVersion = version;
+  let d = await nextDiagnostics();
+  while (d.version !== undefined && d.version !== finalVersion) d = await nextDiagnostics();
+  burstTimes.push(performance.now() - lastSent - debounceMs);
+  burstPublishes.push(publishCount - publishedBefore);
+  await sleep(300);
+}
+if (burstTimes.length > 0) {
+  result.burstToFinalDiagnosticsMs = {
+    ...summary(burstTimes),
+    note: `10 edits 30 ms apart; from the last edit, minus ${debounceMs} ms server debounce`,
+    publishesPerBurst: burstPublishes,
+  };
+}
 result.final = procStats();
 
 await conn.sendRequest("shutdown");

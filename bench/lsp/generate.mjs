@@ -1,5 +1,8 @@
 // Writes the benchmark fixture: a Capstan pipeline with N stages of 6-7 lines each, a chain of
-// dependsOn, one expression per stage, and one deliberate error (stage 10 has an unknown type).
+// dependsOn, one expression per stage, and three deliberate errors (LSP-ANCHORS 4.3 step 1): a
+// schema error both servers must report (stage 20's `onFailure` is not one of the allowed values),
+// and two that only Capstan checks (stage 10's type is not one it can run; stage 30's expression
+// reads a stage that does not exist).
 // Usage: node bench/lsp/generate.mjs N OUT_DIR  ->  OUT_DIR/pipeline-N.pipeline.yml
 import { mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
@@ -18,10 +21,49 @@ export function pipelineText(n) {
     const [type, fields] = TYPES[i % TYPES.length];
     out.push(`  - id: s${i}`, `    name: Stage ${i}`, `    type: ${i === 10 ? "notAStageType" : type}`);
     if (i > 1) out.push(`    dependsOn: [s${i - 1}]`);
-    out.push("    onFailure: haltPipeline");
-    out.push(`    if: "\${ #stage('Stage ${Math.max(1, i - 1)}')['status'] == 'SUCCEEDED' }"`);
+    out.push(`    onFailure: ${i === 20 ? "haltEverything" : "haltPipeline"}`);
+    const read = i === 30 ? "Stage 0" : `Stage ${Math.max(1, i - 1)}`;
+    out.push(`    if: "\${ #stage('${read}')['status'] == 'SUCCEEDED' }"`);
     out.push(...fields);
   }
+  return `${out.join("\n")}\n`;
+}
+
+/**
+ * The same pipeline written the way people use anchors: the first stage's `onFailure` and each
+ * type's fields carry an anchor, and every later stage refers to them with aliases.
+ */
+export function aliasPipelineText(n) {
+  const anchored = new Set();
+  return pipelineText(n)
+    .split("\n")
+    .map((line) => {
+      const m = /^(\s+)(onFailure|duration|command|url|inputs): (.*)$/.exec(line);
+      if (!m || m[3] === "haltEverything") return line;
+      const [, indent, key, value] = m;
+      if (anchored.has(key)) return `${indent}${key}: *${key}`;
+      anchored.add(key);
+      return `${indent}${key}: &${key} ${value}`;
+    })
+    .join("\n");
+}
+
+/** A few hundred bytes whose aliases expand to 9^7 nodes (a "billion laughs"). */
+export function aliasBombText() {
+  const out = [
+    "name: bomb",
+    "stages:",
+    "  - id: a",
+    "    type: wait",
+    "    duration: 5s",
+    '    l0: &l0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+  ];
+  for (let i = 1; i <= 7; i++)
+    out.push(
+      `    l${i}: &l${i} [${Array(9)
+        .fill(`*l${i - 1}`)
+        .join(",")}]`,
+    );
   return `${out.join("\n")}\n`;
 }
 

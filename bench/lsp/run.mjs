@@ -5,12 +5,13 @@
 //   node bench/lsp/run.mjs [--sizes 200,2000,5000] [--edits 20] [--completions 200] [--ylsp-completions 50]
 //                          [--typing]  (edits append a character to a stage name: everything after it moves)
 //                          [--runs 3]  (A/B/A/B; the table shows each server's median run by edit p50)
+//                          [--alias-stages 2000]  (0 skips the anchor/alias fixture and the alias bomb)
 import { execFileSync, execSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { pipelineText } from "./generate.mjs";
+import { aliasBombText, aliasPipelineText, pipelineText } from "./generate.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, "../..");
@@ -23,6 +24,7 @@ const completions = args.completions ?? "200";
 const ylspCompletions = args["ylsp-completions"] ?? "50";
 const typing = "typing" in args;
 const runs = Number(args.runs ?? 1);
+const aliasStages = Number(args["alias-stages"] ?? 2000);
 const out = resolve(tmpdir(), "capstan-lsp-bench");
 mkdirSync(out, { recursive: true });
 const hasTaskset = (() => {
@@ -81,6 +83,32 @@ const servers = [
   },
 ];
 
+function drive(server, file, n, extra = []) {
+  const load = readFileSync("/proc/loadavg", "utf8").trim();
+  const cmd = [
+    ...pin(0, process.execPath).split(" "),
+    resolve(here, "driver.mjs"),
+    "--server",
+    pin(1, server.cmd),
+    "--file",
+    file,
+    "--settings",
+    server.settings,
+    "--edits",
+    edits,
+    "--completions",
+    server.completions,
+    "--debounce-ms",
+    String(server.debounce),
+    "--label",
+    server.label,
+    ...(typing ? ["--typing"] : []),
+    ...extra,
+  ];
+  const json = execFileSync(cmd[0], cmd.slice(1), { cwd: out, maxBuffer: 64 << 20, encoding: "utf8" });
+  return { stages: n, load, loadAfter: readFileSync("/proc/loadavg", "utf8").trim(), ...JSON.parse(json) };
+}
+
 const results = [];
 for (const n of sizes) {
   const file = resolve(out, `pipeline-${n}.pipeline.yml`);
@@ -90,33 +118,7 @@ for (const n of sizes) {
   const byServer = new Map(servers.map((server) => [server.label, []]));
   for (let run = 0; run < runs; run++) {
     for (const server of servers) {
-      const load = readFileSync("/proc/loadavg", "utf8").trim();
-      const cmd = [
-        ...pin(0, process.execPath).split(" "),
-        resolve(here, "driver.mjs"),
-        "--server",
-        pin(1, server.cmd),
-        "--file",
-        file,
-        "--settings",
-        server.settings,
-        "--edits",
-        edits,
-        "--completions",
-        server.completions,
-        "--debounce-ms",
-        String(server.debounce),
-        "--label",
-        server.label,
-        ...(typing ? ["--typing"] : []),
-      ];
-      const json = execFileSync(cmd[0], cmd.slice(1), { cwd: out, maxBuffer: 64 << 20, encoding: "utf8" });
-      const result = {
-        stages: n,
-        load,
-        loadAfter: readFileSync("/proc/loadavg", "utf8").trim(),
-        ...JSON.parse(json),
-      };
+      const result = drive(server, file, n);
       byServer.get(server.label).push(result);
       console.error(
         `${server.label} ${n} (run ${run + 1}/${runs}): edit p50 ${result.editToDiagnosticsMs.p50} ms, completion p99 ${result.completionValue.p99}/${result.completionKey.p99}/${result.completionNewKey.p99} ms, peak ${result.final.hwmMiB.toFixed(0)} MiB`,
@@ -135,9 +137,32 @@ for (const n of sizes) {
     results.push(median);
   }
 }
+
+// Anchors and aliases (LSP-ANCHORS 4.3 step 7): the same pipeline with `&anchor`s in its first
+// stages and `*alias`es in every later one (fewer edits and completions: every edit re-parses the
+// whole file for both servers), then an alias bomb, open only.
+const aliasResults = [];
+if (aliasStages > 0) {
+  const file = resolve(out, `alias-${aliasStages}.pipeline.yml`);
+  writeFileSync(file, aliasPipelineText(aliasStages));
+  const bomb = resolve(out, "alias-bomb.pipeline.yml");
+  writeFileSync(bomb, aliasBombText());
+  for (const server of servers) {
+    const few = { ...server, completions: "50" };
+    const result = drive(few, file, aliasStages, ["--edits", "10", "--hovers", "20", "--bursts", "3"]);
+    result.fixture = "aliases";
+    const bombed = drive(server, bomb, 1, ["--open-only", "true"]);
+    result.aliasBomb = { ...bombed.openCold, peakMiB: +bombed.final.hwmMiB.toFixed(0) };
+    aliasResults.push(result);
+    console.error(
+      `${server.label} aliases ${aliasStages}: edit p50 ${result.editToDiagnosticsMs.p50} ms; alias bomb open ${result.aliasBomb.wallMinusDebounceMs} ms`,
+    );
+  }
+}
+
 writeFileSync(
   resolve(here, typing ? "results-typing.json" : "results.json"),
-  `${JSON.stringify(results, null, 2)}\n`,
+  `${JSON.stringify([...results, ...aliasResults], null, 2)}\n`,
 );
 
 const row = (r) =>
@@ -147,3 +172,28 @@ console.log(
 );
 console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
 for (const r of results) console.log(row(r));
+
+const more = (r) => {
+  const b = r.burstToFinalDiagnosticsMs;
+  return `| ${r.label} | ${r.stages}${r.fixture ? ` (${r.fixture})` : ""} | ${r.hoverKey.p50} / ${r.hoverKey.p99} | ${r.hoverExpression.p50} / ${r.hoverExpression.p99} | ${b ? `${b.p50} / ${b.max}` : "-"} | ${b ? b.publishesPerBurst.join(",") : "-"} |`;
+};
+console.log(
+  "\nHover and typing bursts (10 edits 30 ms apart; from the last edit to the final version's diagnostics):\n",
+);
+console.log(
+  "| server | stages | hover key p50 / p99 ms | hover in `${ }` p50 / p99 | burst → final diagnostics p50 / max ms | publishes per burst |",
+);
+console.log("| --- | --- | --- | --- | --- | --- |");
+for (const r of [...results, ...aliasResults]) console.log(more(r));
+if (aliasResults.length > 0) {
+  console.log("\nAnchors and aliases:\n");
+  console.log(
+    "| server | stages | open cold ms | edit→diagnostics p50 / p99 ms | completion enum / key / new line p99 ms | diagnostics | peak MiB | alias bomb: open ms, diagnostics, peak MiB |",
+  );
+  console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
+  for (const r of aliasResults) {
+    console.log(
+      `| ${r.label} | ${r.stages} | ${r.openCold.wallMinusDebounceMs} | ${r.editToDiagnosticsMs.p50} / ${r.editToDiagnosticsMs.p99} | ${r.completionValue.p99} / ${r.completionKey.p99} / ${r.completionNewKey.p99} | ${r.openWarm.diagnostics} | ${r.final.hwmMiB.toFixed(0)} | ${r.aliasBomb.wallMinusDebounceMs}, ${r.aliasBomb.diagnostics}, ${r.aliasBomb.peakMiB} |`,
+    );
+  }
+}

@@ -10,7 +10,11 @@ describe("the server's bin", () => {
 
   test("starts node with the heap flags the benchmark and the extension use", () => {
     expect(shebang.startsWith("#!/usr/bin/env -S node ")).toBe(true);
-    expect(flags).toEqual(["--max-semi-space-size=2", "--heap-growing-percent=50"]);
+    expect(flags).toEqual([
+      "--max-semi-space-size=4",
+      "--heap-growing-percent=50",
+      "--no-concurrent-marking",
+    ]);
   });
 
   test("this node accepts those flags (a removed flag would stop the server from starting)", () => {
