@@ -98,6 +98,8 @@ function drive(server, file, n, extra = []) {
     edits,
     "--completions",
     server.completions,
+    "--hovers",
+    server.completions,
     "--debounce-ms",
     String(server.debounce),
     "--label",
@@ -149,7 +151,7 @@ if (aliasStages > 0) {
   writeFileSync(bomb, aliasBombText());
   for (const server of servers) {
     const few = { ...server, completions: "50" };
-    const result = drive(few, file, aliasStages, ["--edits", "10", "--hovers", "20", "--bursts", "3"]);
+    const result = drive(few, file, aliasStages, ["--edits", "10", "--bursts", "3"]);
     result.fixture = "aliases";
     const bombed = drive(server, bomb, 1, ["--open-only", "true"]);
     result.aliasBomb = { ...bombed.openCold, peakMiB: +bombed.final.hwmMiB.toFixed(0) };
