@@ -322,11 +322,12 @@ if (nHovers >= 2) {
     nHovers,
   );
   const refLine = findLine((l, i) => i > nameLine + 1 && l.includes("#stage('"));
-  await hoverSeries(
-    "hoverExpression",
-    { line: refLine, character: lines[refLine].indexOf("#stage('") + 10 },
-    nHovers,
-  );
+  if (refLine >= 0)
+    await hoverSeries(
+      "hoverExpression",
+      { line: refLine, character: lines[refLine].indexOf("#stage('") + 10 },
+      nHovers,
+    );
 }
 
 // Typing bursts: 10 characters 30 ms apart at the end of a stage name, then the final diagnostics.

@@ -4,6 +4,7 @@
 // CPU 0 when `taskset` exists. Writes bench/lsp/results.json and prints a markdown table.
 //   node bench/lsp/run.mjs [--sizes 200,2000,5000] [--edits 20] [--completions 200] [--ylsp-completions 50]
 //                          [--typing]  (edits append a character to a stage name: everything after it moves)
+//                          [--no-expressions]  (the fixture without its `${ }` expressions: no expression checks)
 //                          [--runs 3]  (A/B/A/B; the table shows each server's median run by edit p50)
 //                          [--alias-stages 200]  (0 skips the anchor/alias fixture and the alias bomb)
 import { execFileSync, execSync } from "node:child_process";
@@ -23,6 +24,7 @@ const edits = args.edits ?? "20";
 const completions = args.completions ?? "200";
 const ylspCompletions = args["ylsp-completions"] ?? "50";
 const typing = "typing" in args;
+const expressions = !("no-expressions" in args);
 const runs = Number(args.runs ?? 1);
 const aliasStages = Number(args["alias-stages"] ?? 200);
 const out = resolve(tmpdir(), "capstan-lsp-bench");
@@ -121,8 +123,8 @@ function drive(server, file, n, extra = []) {
 
 const results = [];
 for (const n of sizes) {
-  const file = resolve(out, `pipeline-${n}.pipeline.yml`);
-  writeFileSync(file, pipelineText(n));
+  const file = resolve(out, `pipeline-${n}${expressions ? "" : "-plain"}.pipeline.yml`);
+  writeFileSync(file, pipelineText(n, { expressions }));
   // A/B/A/B (LSP-ANCHORS 4.3): each run measures both servers, and the table shows each server's
   // run with the median edit p50; every run's headline figures are kept in `runs`.
   const byServer = new Map(servers.map((server) => [server.label, []]));
@@ -179,7 +181,10 @@ if (aliasStages > 0) {
 }
 
 writeFileSync(
-  resolve(here, typing ? "results-typing.json" : "results.json"),
+  resolve(
+    here,
+    typing ? "results-typing.json" : expressions ? "results.json" : "results-no-expressions.json",
+  ),
   `${JSON.stringify([...results, ...aliasResults], null, 2)}\n`,
 );
 
@@ -193,7 +198,7 @@ for (const r of results) console.log(row(r));
 
 const more = (r) => {
   const b = r.burstToFinalDiagnosticsMs;
-  return `| ${r.label} | ${r.stages}${r.fixture ? ` (${r.fixture})` : ""} | ${r.hoverKey.p50} / ${r.hoverKey.p99} | ${r.hoverExpression.p50} / ${r.hoverExpression.p99} | ${b ? `${b.p50} / ${b.max}` : "-"} | ${b ? b.publishesPerBurst.join(",") : "-"} |`;
+  return `| ${r.label} | ${r.stages}${r.fixture ? ` (${r.fixture})` : ""} | ${r.hoverKey.p50} / ${r.hoverKey.p99} | ${r.hoverExpression ? `${r.hoverExpression.p50} / ${r.hoverExpression.p99}` : "-"} | ${b ? `${b.p50} / ${b.max}` : "-"} | ${b ? b.publishesPerBurst.join(",") : "-"} |`;
 };
 console.log(
   "\nHover and typing bursts (10 edits 30 ms apart; from the last edit to the final version's diagnostics):\n",
