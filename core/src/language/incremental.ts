@@ -11,7 +11,7 @@ import {
   visit,
 } from "yaml";
 import { documentFromParsed, type LoadedDocument } from "../loader/yaml-loader.js";
-import type { PipelineAnalysis } from "./analysis.js";
+import type { PipelineAnalysis } from "./pipeline-analysis.js";
 import { plainValue } from "./plain-value.js";
 import type { StageRegion, StageRegions } from "./stage-regions.js";
 

@@ -3,7 +3,7 @@ import type { ExprNode } from "../expr/ast.js";
 import { forEachChild } from "../expr/ast.js";
 import { FUNCTIONS } from "../expr/catalog.js";
 import { lex } from "../expr/lexer.js";
-import type { SemanticTokenType } from "./semantic-tokens.js";
+import type { SemanticTokenType } from "./semantic-token-legend.js";
 
 const ROOTS = new Set(["parameters", "trigger", "execution", "secrets"]);
 const BUILTIN_FUNCTIONS = new Set(FUNCTIONS.map((f) => f.name));

@@ -1,7 +1,6 @@
 import { isMap, isPair, isScalar, isSeq, type Node } from "yaml";
 import type { Span } from "../diagnostics/diagnostic.js";
-import type { PathSegment } from "../loader/yaml-loader.js";
-import type { PipelineAnalysis } from "./analysis.js";
+import type { LoadedDocument, PathSegment } from "../loader/yaml-loader.js";
 
 /** The node at an offset in the analysed (complete) document: its path, and whether it is a key. */
 export interface NodeHit {
@@ -13,7 +12,7 @@ export interface NodeHit {
 
 /** Walks down from the root to the innermost key or value at `offset`; sequences by binary search. */
 export function nodeAtOffset(
-  analysis: Pick<PipelineAnalysis, "document">,
+  analysis: { readonly document: LoadedDocument },
   offset: number,
 ): NodeHit | undefined {
   let node = analysis.document.yaml.contents as Node | null;
