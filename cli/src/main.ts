@@ -1,4 +1,5 @@
 import { createRequire } from "node:module";
+import { didYouMean, LENIENT_MATCH } from "@capstan/core";
 import { cancelCommand, cancelHelp } from "./commands/cancel.js";
 import { compileCommand, compileHelp } from "./commands/compile.js";
 import { environmentsCommand, environmentsHelp } from "./commands/environments.js";
@@ -88,7 +89,12 @@ Run 'capstan <command> --help' for a command's options.
 /** Runs the CLI with the given arguments; returns the exit status. */
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+  if (name === undefined) {
+    // Nothing to do is a usage error (a script that forgot its command must not pass).
+    io.stderr(usage());
+    return 2;
+  }
+  if (name === "--help" || name === "-h" || name === "help") {
     io.stdout(usage());
     return 0;
   }
@@ -98,7 +104,9 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   }
   const command = commands[name];
   if (!command) {
-    io.stderr(`capstan: unknown command '${name}'.\n\n${usage()}`);
+    io.stderr(
+      `capstan: unknown command '${name}'.${didYouMean(name, Object.keys(commands), "'", LENIENT_MATCH)}\n\n${usage()}`,
+    );
     return 2;
   }
   if (rest.includes("--help") || rest.includes("-h")) {

@@ -112,7 +112,9 @@ stages:
     full.close();
     const early = io();
     expect(await main(["judge", "crashed-1", "w", "go", "--state-dir", state], early)).toBe(1);
-    expect(early.out.join("")).toContain("stage 'w' is NOT_STARTED, not running");
+    expect(early.out.join("")).toContain(
+      "execution crashed-1 has no manual judgment 'w' ('w' is a wait stage); its manual judgments: j.",
+    );
     const judged = io();
     expect(await main(["judge", "crashed-1", "j", "go", "--state-dir", state], judged)).toBe(0);
     expect(judged.out.join("")).toContain(

@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { type CliIo, UsageError } from "../io.js";
 import { sendCommand } from "../run/commands-inbox.js";
+import { localUser } from "../user.js";
 
 export const cancelHelp = `Usage: capstan cancel EXECUTION [--reason TEXT] [--state-dir DIR]
 
@@ -20,7 +21,7 @@ export async function cancelCommand(argv: string[], io: CliIo): Promise<number> 
     io,
     values["state-dir"],
     positionals[0],
-    { type: "cancel", user: io.env.USER ?? "anonymous", reason: values.reason },
+    { type: "cancel", user: localUser(io.env, io.cwd), reason: values.reason },
     "cancel",
   );
 }

@@ -7,6 +7,7 @@ import { cliJudgmentGateway } from "../run/judgment-gateway.js";
 import { filePipelineResolver } from "../run/pipelines.js";
 import { cliServices } from "../run/services.js";
 import { findExecution, liveOwner, stateDirOf } from "../run/state.js";
+import { localUser } from "../user.js";
 import { keyValues } from "./run.js";
 
 export const resumeHelp = `Usage: capstan resume EXECUTION [--judge stage=input]... [--state-dir DIR] [--json]
@@ -41,8 +42,10 @@ export async function resumeCommand(argv: string[], io: CliIo): Promise<number> 
     }
     const before = foldJournal(store.read(id));
     const { observer, live } = progressFor(io, values.json);
+    const user = localUser(io.env, io.cwd);
     const services = cliServices({
       io,
+      user,
       store,
       observer,
       pipelines: filePipelineResolver(
@@ -51,7 +54,7 @@ export async function resumeCommand(argv: string[], io: CliIo): Promise<number> 
       ),
       judgments: cliJudgmentGateway({
         answers: keyValues(values.judge, "--judge"),
-        user: io.env.CAPSTAN_USER ?? io.env.USER ?? "anonymous",
+        user,
         interactive: io.isTTY && Boolean(process.stdin.isTTY),
         onPrompt: (open) => live?.pause(open),
       }),

@@ -19,8 +19,10 @@ import { localTrigger } from "../run/local-trigger.js";
 import { filePipelineResolver, readPipelineFile } from "../run/pipelines.js";
 import { cliServices } from "../run/services.js";
 import { liveOwner, stateDirOf } from "../run/state.js";
+import { localUser } from "../user.js";
 
-export const runHelp = `Usage: capstan run FILE [--param k=v]... [--judge stage=input]... [--state-dir DIR] [--json] [--new]
+export const runHelp = `Usage: capstan run FILE [--param k=v]... [--judge stage=input]... [--state-dir DIR] [--json]
+                        [--new] [--no-triggers]
 
 Runs a pipeline on this machine, journaled under DIR/executions/<id>/ (default .capstan).
   --param k=v        a parameter value (repeatable)
@@ -78,9 +80,10 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   }
   const store = new FileStateStore(stateDirOf(io, values["state-dir"]));
   const { observer, live } = progressFor(io, values.json);
+  const user = localUser(io.env, io.cwd);
   const judgments = cliJudgmentGateway({
     answers,
-    user: io.env.CAPSTAN_USER ?? io.env.USER ?? "anonymous",
+    user,
     interactive: io.isTTY && Boolean(process.stdin.isTTY),
     onPrompt: (open) => live?.pause(open),
     onWaiting: (req) =>
@@ -88,7 +91,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
         `waiting for judgment of '${req.stageName}': run 'capstan judge ${req.executionId} ${req.refId} <${[...req.inputs, "stop"].join("|")}>'\n`,
       ),
   });
-  const services = cliServices({ io, store, judgments, observer: observers(observer), pipelines });
+  const services = cliServices({ io, user, store, judgments, observer: observers(observer), pipelines });
   const say = values.json ? io.stderr : io.stdout;
   /** Runs the pipelines this execution triggers (Orca's pipeline triggers), one after another. */
   const triggerDownstream = async (record: ExecutionRecord): Promise<void> => {
@@ -138,7 +141,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
       pipeline: loaded.pipeline,
       pipelineFile: file,
       parameters,
-      trigger: localTrigger(io.cwd, services.user ?? "anonymous"),
+      trigger: localTrigger(io.cwd, user),
     });
     if (!started.runner) {
       for (const e of started.errors) io.stderr(`capstan run: ${e}\n`);

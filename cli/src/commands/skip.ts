@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { type CliIo, UsageError } from "../io.js";
 import { sendCommand } from "../run/commands-inbox.js";
+import { localUser } from "../user.js";
 
 export const skipHelp = `Usage: capstan skip EXECUTION STAGE [--state-dir DIR]
 
@@ -29,7 +30,7 @@ export async function skipCommand(argv: string[], io: CliIo): Promise<number> {
     io,
     stateDir,
     execution,
-    { type: "skip", refId, user: io.env.USER ?? "anonymous" },
+    { type: "skip", refId, user: localUser(io.env, io.cwd) },
     `skip ${refId}`,
   );
 }
@@ -41,7 +42,7 @@ export async function skipWindowCommand(argv: string[], io: CliIo): Promise<numb
     io,
     stateDir,
     execution,
-    { type: "skip-window", refId, user: io.env.USER ?? "anonymous" },
+    { type: "skip-window", refId, user: localUser(io.env, io.cwd) },
     `skip-window ${refId}`,
   );
 }

@@ -31,9 +31,14 @@ export async function validateCommand(
   }
   const { files, missing } = pipelineFiles(io.cwd, positionals);
   for (const path of missing) io.stderr(`capstan validate: ${path}: no such file or directory\n`);
-  if (files.length === 0 && missing.length === 0) {
+  if (files.length === 0) {
+    // Nothing was checked: say so, not "errors found".
+    const where =
+      positionals.length > 0 ? positionals.filter((p) => !missing.includes(p)) : [".capstan/pipelines/"];
     io.stderr(
-      "capstan validate: no pipeline files found (looked in .capstan/pipelines/). Pass paths to validate.\n",
+      where.length > 0
+        ? `capstan validate: no pipeline files in ${where.join(", ")} (.yml, .yaml or .json).${positionals.length === 0 ? " Pass paths to validate." : ""}\n`
+        : "capstan validate: no pipeline files checked.\n",
     );
     return 1;
   }

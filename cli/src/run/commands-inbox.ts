@@ -1,4 +1,4 @@
-import { type Command, FileStateStore, foldJournal, type NewCommand } from "@capstan/core";
+import { type Command, didYouMean, FileStateStore, foldJournal, type NewCommand } from "@capstan/core";
 import type { CliIo } from "../io.js";
 import { findExecution, liveOwner, stateDirOf } from "./state.js";
 
@@ -18,7 +18,9 @@ export async function sendCommand(
   try {
     const id = findExecution(store, idOrPrefix);
     if (!id) {
-      io.stderr(`capstan: no execution '${idOrPrefix}' in ${store.stateDir}\n`);
+      io.stderr(
+        `capstan: no execution '${idOrPrefix}' in ${store.stateDir}.${didYouMean(idOrPrefix, store.list())}\n`,
+      );
       return 1;
     }
     const record = foldJournal(store.read(id));

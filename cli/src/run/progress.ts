@@ -64,8 +64,9 @@ export function lineProgress(write: (text: string) => void, now: () => number = 
           break;
         }
         case "judgment.given":
+          // The input chosen ("judged rollback"), not the engine's status ("judged continue (rollback)").
           write(
-            `[${stamp()}] ${e.refId}: judged ${e.judgmentStatus}${e.judgmentInput ? ` (${e.judgmentInput})` : ""} by ${e.user}\n`,
+            `[${stamp()}] ${e.refId}: ${e.judgmentStatus === "stop" ? "stopped" : `judged ${e.judgmentInput ?? "continue"}`} by ${e.user}\n`,
           );
           break;
         case "command.rejected":

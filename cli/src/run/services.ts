@@ -1,4 +1,3 @@
-import * as os from "node:os";
 import {
   createNotifier,
   defaultStageRegistry,
@@ -17,6 +16,7 @@ import {
 import type { CliIo } from "../io.js";
 import { findRepository } from "../local/launcher.js";
 import { localProviderServices } from "../local/provider-services.js";
+import { localUser } from "../user.js";
 
 /** The engine's services for a run from the terminal: real clock, files, processes, HTTP. */
 export function cliServices(options: {
@@ -26,6 +26,8 @@ export function cliServices(options: {
   observer: ExecutionObserver;
   pipelines: PipelineResolver;
   notifier?: Notifier;
+  /** Who runs it (default: `localUser`). */
+  user?: string;
 }): EngineServices {
   const { io } = options;
   const env: Record<string, string> = {};
@@ -51,7 +53,7 @@ export function cliServices(options: {
     workingDirectory: io.cwd,
     env,
     secrets: env,
-    user: io.env.CAPSTAN_USER ?? io.env.USER ?? os.userInfo().username ?? "anonymous",
+    user: options.user ?? localUser(io.env, io.cwd),
     allowLoopbackUrls: io.env.CAPSTAN_ALLOW_LOOPBACK_URLS === "1",
     providers: localProviderServices(findRepository(io.cwd), io.stderr),
   };
