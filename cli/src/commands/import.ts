@@ -1,5 +1,5 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { importSpinnaker, SourceText, validatePipelineText } from "@capstan/core";
 import { formatHuman } from "../format-diagnostics.js";
@@ -9,7 +9,8 @@ export const importHelp = `Usage: capstan import spinnaker FILE.json [-o OUT.yml
 
 Converts Spinnaker pipeline JSON (one pipeline, a list, or a dinghyfile with "pipelines": [...])
 into Capstan YAML. Every field that was dropped or changed is listed on stderr with its JSON path.
-  -o, --out FILE   write the YAML there (with several pipelines: FILE is a folder); default stdout
+  -o, --out FILE   write the YAML there (with several pipelines: FILE is a folder); missing folders
+                   are created; default stdout
   --force          overwrite existing files
 Use - as FILE to read standard input.
 `;
@@ -65,12 +66,45 @@ export async function importCommand(argv: string[], io: CliIo): Promise<number> 
     } else {
       if (existsSync(target) && !values.force)
         throw new UsageError(`${target} exists; pass --force to overwrite it.`);
-      writeFileSync(target, pipeline.yaml);
-      io.stderr(`wrote ${target}\n`);
+      writeOutput(io.cwd, target, pipeline.yaml);
+      io.stderr(`wrote ${relative(io.cwd, target) || target}\n`);
     }
   }
   io.stderr(
     `${result.pipelines.length} pipeline${result.pipelines.length === 1 ? "" : "s"} imported, ${result.report.length} note${result.report.length === 1 ? "" : "s"} in the report.\n`,
   );
   return status;
+}
+
+const REASONS: Record<string, string> = {
+  EACCES: "permission denied",
+  EPERM: "permission denied",
+  ENOTDIR: "a part of the path is a file, not a folder",
+  EEXIST: "a part of the path is a file, not a folder",
+  EROFS: "read-only file system",
+  ENOSPC: "no space left on the device",
+  EISDIR: "it is a folder",
+};
+
+/**
+ * Writes an output file, creating its missing folders first (`-o .capstan/pipelines/x.yml` in a
+ * fresh repository). A failure names what failed: the folder that could not be made, or the file.
+ */
+function writeOutput(cwd: string, target: string, text: string): void {
+  const shown = (p: string) => relative(cwd, p) || p;
+  const why = (error: unknown) => {
+    const code = (error as NodeJS.ErrnoException).code ?? "";
+    return REASONS[code] ?? (error as Error).message;
+  };
+  const folder = dirname(target);
+  try {
+    mkdirSync(folder, { recursive: true });
+  } catch (error) {
+    throw new UsageError(`cannot create the folder ${shown(folder)} for ${shown(target)}: ${why(error)}.`);
+  }
+  try {
+    writeFileSync(target, text);
+  } catch (error) {
+    throw new UsageError(`cannot write ${shown(target)}: ${why(error)}.`);
+  }
 }
