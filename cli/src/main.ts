@@ -8,6 +8,7 @@ import { graphCommand, graphHelp } from "./commands/graph.js";
 import { importCommand, importHelp } from "./commands/import.js";
 import { judgeCommand, judgeHelp } from "./commands/judge.js";
 import { localCommand, localHelp } from "./commands/local.js";
+import { logsCommand, logsHelp } from "./commands/logs.js";
 import { resumeCommand, resumeHelp } from "./commands/resume.js";
 import { runCommand, runHelp } from "./commands/run.js";
 import { skipCommand, skipHelp, skipWindowCommand, skipWindowHelp } from "./commands/skip.js";
@@ -35,6 +36,7 @@ export const commands: Record<string, Command> = {
   cancel: { summary: "Cancel an execution", help: cancelHelp, run: cancelCommand },
   status: { summary: "Show an execution's stages and status", help: statusHelp, run: statusCommand },
   executions: { summary: "List executions", help: executionsHelp, run: executionsCommand },
+  logs: { summary: "Print a stage's output (--follow: as it is written)", help: logsHelp, run: logsCommand },
   validate: {
     summary: "Check pipeline files (schema, graph, expressions)",
     help: validateHelp,

@@ -7,7 +7,7 @@ import type {
 } from "@capstan/core";
 import type { CliIo } from "../io.js";
 import { LiveView, lineProgress } from "./progress.js";
-import { claimExecution } from "./state.js";
+import { claimExecution, failureReport } from "./state.js";
 
 /** How a run shows itself: the live view on a terminal, lines otherwise, to stderr under --json. */
 export function progressFor(io: CliIo, json: boolean): { observer: ExecutionObserver; live?: LiveView } {
@@ -54,6 +54,9 @@ export async function driveExecution(
   try {
     const record = await runner.run();
     options.live?.stop();
+    // A failed stage's last output lines and where the rest is ("exited with code 3" alone says little).
+    const report = failureReport(store, record, io.cwd);
+    if (report) (options.json ? io.stderr : io.stdout)(report);
     if (options.json) io.stdout(`${JSON.stringify(runner.masked(record), null, 2)}\n`);
     return { record, code: record.status === "SUCCEEDED" ? 0 : 1 };
   } finally {

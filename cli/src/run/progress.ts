@@ -12,6 +12,8 @@ const ICON: Record<string, string> = {
   SUSPENDED: "◷",
 };
 
+const FAILED = new Set(["TERMINAL", "STOPPED", "FAILED_CONTINUE"]);
+
 /** Spinnaker shows a stage waiting for its execution window as SUSPENDED (a display name only). */
 export function displayStatus(s: StageRecord): string {
   return s.status === "RUNNING" && (s.phase === "window" || s.phase === "jitter") ? "SUSPENDED" : s.status;
@@ -150,7 +152,8 @@ export class LiveView implements ExecutionObserver {
       const shown = displayStatus(s);
       const line = `  ${ICON[shown] ?? "?"} ${s.refId.padEnd(idWidth)}  ${s.type.padEnd(17)} ${shown.padEnd(15)} ${stageElapsed(s, now).padStart(7)}${wait}${why}`;
       out.push(line.slice(0, this.columns));
-      if (s.status === "RUNNING")
+      // Running stages show their last output lines; failed ones keep them (why it failed).
+      if (s.status === "RUNNING" || FAILED.has(s.status))
         for (const l of this.logs.get(s.refId) ?? []) out.push(`      | ${l}`.slice(0, this.columns));
     }
     return out;

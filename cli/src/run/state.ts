@@ -57,3 +57,38 @@ export function findExecution(store: FileStateStore, idOrPrefix: string): string
   const matches = ids.filter((id) => id.startsWith(idOrPrefix));
   return matches.length === 1 ? matches[0] : undefined;
 }
+
+/** The output file of a stage (`<state>/executions/<id>/logs/<stage>.log`, as FileStateStore writes it). */
+export function stageLogFile(store: FileStateStore, id: string, refId: string): string {
+  return path.join(store.executionDir(id), "logs", `${refId.replace(/[^A-Za-z0-9._-]/g, "_")}.log`);
+}
+
+/** Statuses of a stage that failed (its branch or the pipeline stopped on it, or it was ignored). */
+export const FAILED_STATUSES: ReadonlySet<string> = new Set(["TERMINAL", "STOPPED", "FAILED_CONTINUE"]);
+
+/**
+ * What to show of each failed stage that wrote output: its error, the last `count` lines of its
+ * log, the log's path and the command that prints all of it. Empty when no failed stage wrote any.
+ */
+export function failureReport(
+  store: FileStateStore,
+  record: ExecutionRecord,
+  cwd: string,
+  count = 10,
+): string {
+  const out: string[] = [];
+  for (const s of record.stages) {
+    if (!FAILED_STATUSES.has(s.status)) continue;
+    const text = store.readLog(record.id, s.refId);
+    if (text.trim() === "") continue;
+    const lines = text.replace(/\n+$/, "").split("\n");
+    const tail = lines.slice(-count);
+    const file = stageLogFile(store, record.id, s.refId);
+    const shown = path.relative(cwd, file).startsWith("..") ? file : path.relative(cwd, file);
+    out.push(`✖ ${s.refId} (${s.type}) ${s.status}${s.error ? `: ${s.error}` : ""}\n`);
+    out.push(`  ${tail.length < lines.length ? `last ${tail.length} lines` : "output"} of ${shown}:\n`);
+    for (const line of tail) out.push(`  | ${line}\n`);
+    out.push(`  all of it: capstan logs ${record.id} ${s.refId}\n`);
+  }
+  return out.join("");
+}
