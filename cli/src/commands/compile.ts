@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { compilePipelineText, hasErrors, workflowHash } from "@capstan/core";
+import { resolveActionRef } from "../action-ref.js";
 import { formatHuman } from "../format-diagnostics.js";
 import type { CliIo } from "../io.js";
 import { pipelineFiles } from "../pipeline-files.js";
@@ -13,7 +14,9 @@ Compiles each pipeline (default: every file in .capstan/pipelines/) to a GitHub 
 gate job per judgment on its GitHub environment, a preflight job and a final job.
   --check        write nothing; exit 1 if a workflow is missing or out of date (for CI)
   --out-dir DIR  where workflows go (default .github/workflows)
-  --action REF   the Capstan action the jobs use (default capstan-dev/capstan@v0)
+  --action REF   the Capstan action the jobs use: OWNER/REPO@REF (a fork, a tag, a commit) or ./PATH;
+                 default: \`action:\` in .capstan/settings.yml, else the repository field of
+                 Capstan's package.json at its major version (capstan-dev/capstan@v0)
 Exit status: 0 on success, 1 on compile errors or (with --check) stale workflows, 2 on bad usage.
 `;
 
@@ -31,6 +34,7 @@ export async function compileCommand(argv: string[], io: CliIo): Promise<number>
     },
   });
   const outDir = resolve(io.cwd, values["out-dir"]);
+  const actionRef = resolveActionRef(io.cwd, values.action).ref;
   const { files, missing } = pipelineFiles(io.cwd, positionals);
   for (const path of missing) io.stderr(`capstan compile: ${path}: no such file or directory\n`);
   if (files.length === 0 && missing.length === 0) {
@@ -43,7 +47,7 @@ export async function compileCommand(argv: string[], io: CliIo): Promise<number>
   for (const file of files) {
     const text = readFileSync(resolve(io.cwd, file), "utf8");
     const pipelineFile = relative(io.cwd, resolve(io.cwd, file)).split("\\").join("/");
-    const result = compilePipelineText(text, { pipelineFile, actionRef: values.action });
+    const result = compilePipelineText(text, { pipelineFile, actionRef });
     if (result.diagnostics.length > 0) io.stdout(formatHuman(result.source, result.diagnostics, io.isTTY));
     if (!result.workflow || hasErrors(result.diagnostics)) {
       failed = true;
