@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Writes schemas/pipeline.schema.json, schemas/application.schema.json, docs/format.md and the
+// Writes schemas/pipeline.schema.json, schemas/application.schema.json, docs/format.md,
+// docs/stages.md (from the stage definitions in core/src/stages/<type>/) and the
 // validators compiled from those schemas (core/src/schema/validators.generated.ts, ajv standalone
 // code) from core/src/schema (compiled to core/dist by `tsc -b core`, which `npm run schema:build`
 // runs first).
@@ -13,6 +14,7 @@ const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const { buildApplicationSchema, buildPipelineSchema, renderFormatReference } = await import(
   join(root, "core/dist/schema/index.js")
 );
+const { builtinStages, renderStageReference } = await import(join(root, "core/dist/stages/index.js"));
 const { GENERATED_VALIDATORS_PATH, generateValidatorsSource } = await import(
   join(root, "core/dist/schema/generate-validators.js")
 );
@@ -22,6 +24,7 @@ const outputs = [
   ["schemas/pipeline.schema.json", `${JSON.stringify(buildPipelineSchema(), null, 2)}\n`],
   ["schemas/application.schema.json", `${JSON.stringify(buildApplicationSchema(), null, 2)}\n`],
   ["docs/format.md", renderFormatReference()],
+  ["docs/stages.md", renderStageReference(builtinStages())],
 ];
 
 // Format the files the way `biome check` wants it (the repository's biome.json), so the committed

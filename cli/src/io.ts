@@ -1,3 +1,4 @@
+import type { StageCatalog } from "@capstan/core";
 /** What a command may touch of the outside world; tests pass their own. */
 export interface CliIo {
   stdout: (text: string) => void;
@@ -8,6 +9,8 @@ export interface CliIo {
   isTTY: boolean;
   /** Reads standard input to the end (for `-` arguments). */
   readStdin?: () => Promise<string>;
+  /** The stage types pipelines may use; default the built-in ones (tests add their own). */
+  stages?: StageCatalog;
 }
 
 /** The real process's io. */

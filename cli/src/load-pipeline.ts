@@ -46,7 +46,7 @@ export function loadPipelineFile(
       importReport: [],
     };
   }
-  const imported = importSpinnaker(text);
+  const imported = importSpinnaker(text, {}, options.stages);
   return {
     pipelines: imported.pipelines.map((p) => ({
       result: validatePipelineText(p.yaml, `${path} (as YAML: ${p.name || p.path})`, options),

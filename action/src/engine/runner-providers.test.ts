@@ -40,7 +40,7 @@ describe("the local provider of a GitHub job", () => {
     mkdirSync(join(machine, ".capstan", "local"), { recursive: true });
     const server = await serveSocket(
       join(machine, ".capstan", "local", "supervisor.sock"),
-      async (request) => (request.method === "listServerGroups" ? [{ name: "myapp-prod-v000" }] : {}),
+      async (request) => (request.method === "serverGroup.list" ? [{ name: "myapp-prod-v000" }] : {}),
     );
     try {
       const providers = runnerProviderServices(temp(), { CAPSTAN_LOCAL_REPO: machine }, () => undefined);

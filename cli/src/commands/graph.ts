@@ -26,7 +26,7 @@ export async function graphCommand(argv: string[], io: CliIo): Promise<number> {
   if (positionals.length !== 1) throw new UsageError("capstan graph takes exactly one pipeline file.");
   const [file] = positionals;
   const text = readFileSync(resolve(io.cwd, file), "utf8");
-  const [first] = loadPipelineFile(text, file).pipelines;
+  const [first] = loadPipelineFile(text, file, { stages: io.stages }).pipelines;
   if (!first) throw new UsageError(`${file} holds no pipeline.`);
   const { result } = first;
   const errors = result.diagnostics.filter((d) => d.severity === "error");

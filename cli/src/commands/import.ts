@@ -36,7 +36,7 @@ export async function importCommand(argv: string[], io: CliIo): Promise<number> 
     file === "-"
       ? await (io.readStdin?.() ?? Promise.resolve(""))
       : readFileSync(resolve(io.cwd, file), "utf8");
-  const result = importSpinnaker(text);
+  const result = importSpinnaker(text, {}, io.stages);
   const source = new SourceText(text, file === "-" ? "<stdin>" : file);
   if (result.diagnostics.length > 0) io.stderr(formatHuman(source, result.diagnostics, false));
   if (result.diagnostics.some((d) => d.severity === "error")) return 1;
@@ -55,7 +55,9 @@ export async function importCommand(argv: string[], io: CliIo): Promise<number> 
           ? resolve(io.cwd, values.out)
           : resolve(io.cwd, values.out, `${slug(pipeline.name)}.yml`);
     // The converted YAML must validate; say so at once if it does not.
-    const check = validatePipelineText(pipeline.yaml, target ?? `${pipeline.name}.yml`);
+    const check = validatePipelineText(pipeline.yaml, target ?? `${pipeline.name}.yml`, {
+      stages: io.stages,
+    });
     const errors = check.diagnostics.filter((d) => d.severity === "error");
     if (errors.length > 0) {
       io.stderr(formatHuman(check.document.source, errors, false));

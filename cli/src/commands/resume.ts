@@ -51,6 +51,7 @@ export async function resumeCommand(argv: string[], io: CliIo): Promise<number> 
       pipelines: filePipelineResolver(
         io.cwd,
         before.pipelineFile ? path.resolve(before.pipelineFile) : undefined,
+        io.stages,
       ),
       judgments: cliJudgmentGateway({
         answers: keyValues(values.judge, "--judge"),

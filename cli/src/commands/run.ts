@@ -63,7 +63,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   });
   if (positionals.length !== 1) throw new UsageError("give exactly one pipeline FILE.");
   const file = path.resolve(io.cwd, positionals[0]);
-  const loaded = readPipelineFile(file);
+  const loaded = readPipelineFile(file, io.stages);
   if (!loaded.pipeline) {
     if (loaded.source) io.stderr(formatHuman(loaded.source, loaded.diagnostics, io.isTTY));
     io.stderr(`capstan run: ${positionals[0]} has errors; nothing was run.\n`);
@@ -71,7 +71,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   }
   const parameters = keyValues(values.param, "--param");
   const answers = keyValues(values.judge, "--judge");
-  const pipelines = filePipelineResolver(io.cwd, file);
+  const pipelines = filePipelineResolver(io.cwd, file, io.stages);
   const wrongAnswers = checkJudgeAnswers(answers, loaded.pipeline, pipelines);
   if (wrongAnswers.length > 0) {
     for (const problem of wrongAnswers) io.stderr(`capstan run: ${problem}\n`);

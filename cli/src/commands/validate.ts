@@ -51,7 +51,10 @@ export async function validateCommand(
     else io.stdout(formatHuman(source, shown, io.isTTY));
   };
   for (const file of files) {
-    const loaded = loadPipelineFile(readFileSync(resolve(io.cwd, file), "utf8"), file, options);
+    const loaded = loadPipelineFile(readFileSync(resolve(io.cwd, file), "utf8"), file, {
+      stages: io.stages,
+      ...options,
+    });
     if (loaded.jsonSource) emit(loaded.jsonSource, loaded.importDiagnostics);
     if (loaded.jsonSource && loaded.pipelines.length === 0 && loaded.importDiagnostics.length === 0) {
       io.stderr(`${file}: no Spinnaker pipeline found in this JSON.\n`);

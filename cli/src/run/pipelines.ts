@@ -1,6 +1,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { type Diagnostic, hasErrors, type Pipeline, type PipelineResolver } from "@capstan/core";
+import {
+  type Diagnostic,
+  hasErrors,
+  type Pipeline,
+  type PipelineResolver,
+  type StageCatalog,
+} from "@capstan/core";
 import { loadPipelineFile } from "../load-pipeline.js";
 
 /** A pipeline read from a file, with its validation problems. */
@@ -13,8 +19,8 @@ export interface PipelineFromFile {
 }
 
 /** Loads and validates the first pipeline of a file. */
-export function readPipelineFile(file: string): PipelineFromFile {
-  const loaded = loadPipelineFile(fs.readFileSync(file, "utf8"), file);
+export function readPipelineFile(file: string, stages?: StageCatalog): PipelineFromFile {
+  const loaded = loadPipelineFile(fs.readFileSync(file, "utf8"), file, { stages });
   const first = loaded.pipelines[0];
   if (!first) return { file, diagnostics: loaded.importDiagnostics, source: loaded.jsonSource };
   const diagnostics = [...loaded.importDiagnostics, ...first.result.diagnostics];
@@ -33,6 +39,7 @@ export function readPipelineFile(file: string): PipelineFromFile {
 export function filePipelineResolver(
   cwd: string,
   besideFile?: string,
+  stages?: StageCatalog,
 ): PipelineResolver & { all(): PipelineFromFile[] } {
   const dirs = [path.resolve(cwd, ".capstan", "pipelines")];
   if (besideFile) dirs.push(path.dirname(path.resolve(cwd, besideFile)));
@@ -46,7 +53,7 @@ export function filePipelineResolver(
         if (!/\.(ya?ml|json)$/i.test(name) || seen.has(full)) continue;
         seen.add(full);
         try {
-          out.push(readPipelineFile(full));
+          out.push(readPipelineFile(full, stages));
         } catch {
           // unreadable files are skipped; `capstan validate` reports them
         }

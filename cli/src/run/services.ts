@@ -1,6 +1,6 @@
 import {
+  builtinStages,
   createNotifier,
-  defaultStageRegistry,
   type EngineServices,
   type ExecutionObserver,
   type FileStateStore,
@@ -36,7 +36,7 @@ export function cliServices(options: {
     clock: systemClock,
     random: Math.random,
     store: options.store,
-    registry: defaultStageRegistry(),
+    registry: (io.stages ?? builtinStages()).registry(),
     expressions: new SpelEvaluator(fetchUrlFetcher()),
     processes: nodeProcessRunner,
     http: fetchHttpClient,

@@ -1,4 +1,5 @@
-import type { ManualJudgmentStage, Pipeline, Stage } from "../model/types.js";
+import type { Pipeline, Stage } from "../model/types.js";
+import type { ManualJudgmentStage } from "../stages/manual-judgment/definition.js";
 
 /** A group of stages that one GitHub job runs: all stages with the same set of upstream judgments. */
 export interface Segment {

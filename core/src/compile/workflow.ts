@@ -1,4 +1,5 @@
 import type { Pipeline } from "../model/types.js";
+import { builtinStages } from "../stages/index.js";
 import { type Gate, jobNeeds, type Segment, type SegmentPlan } from "./plan.js";
 import { pipelineNotificationSecrets, secretEnvName, stageSecrets } from "./secrets.js";
 import { pipelineSlug, workflowName } from "./triggers.js";
@@ -22,11 +23,11 @@ export const DEFAULT_ACTION_REF = "capstan-dev/capstan@v0";
 export const DEFAULT_CHECKOUT_REF = "actions/checkout@v4";
 
 /** Stage types that deploy server groups; the final job records GitHub deployments for them. */
-export const DEPLOYING_STAGE_TYPES: ReadonlySet<string> = new Set([
-  "deploy",
-  "cloneServerGroup",
-  "deployManifest",
-]);
+export const DEPLOYING_STAGE_TYPES: ReadonlySet<string> = new Set(
+  builtinStages()
+    .definitions()
+    .flatMap((d) => (d.deploysServerGroups ? [d.type] : [])),
+);
 
 /** `needs.<job>` as an expression path (job ids may hold `-`, which expressions allow in names). */
 const needsOf = (job: string) => `needs.${job}`;

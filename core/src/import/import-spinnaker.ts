@@ -1,4 +1,6 @@
 import { SourceText } from "../diagnostics/source-text.js";
+import type { StageCatalog } from "../stages/catalog.js";
+import { builtinStages } from "../stages/index.js";
 import { ImportContext } from "./context.js";
 import { parseJson } from "./json-parser.js";
 import { childPath, isRecord } from "./json-path.js";
@@ -18,7 +20,11 @@ const DINGHY_KEYS: Record<string, string> = {
  * `{ "pipelines": [...] }`) into Capstan pipelines, with a report of every field that was dropped
  * or changed. Never throws: malformed JSON comes back as a diagnostic with its line and column.
  */
-export function importSpinnaker(jsonText: string, options: ImportOptions = {}): ImportResult {
+export function importSpinnaker(
+  jsonText: string,
+  options: ImportOptions = {},
+  stages: StageCatalog = builtinStages(),
+): ImportResult {
   const parsed = parseJson(jsonText);
   const source = new SourceText(jsonText);
   const locate = (offset: number) => {
@@ -50,15 +56,19 @@ export function importSpinnaker(jsonText: string, options: ImportOptions = {}): 
       `the key is repeated in this object; the last value wins`,
       d.path,
     );
-  return run(parsed.value, ctx);
+  return run(parsed.value, ctx, stages);
 }
 
 /** As `importSpinnaker`, for JSON already parsed (no line/column in diagnostics). */
-export function importSpinnakerValue(value: unknown, options: ImportOptions = {}): ImportResult {
-  return run(value, new ImportContext(options));
+export function importSpinnakerValue(
+  value: unknown,
+  options: ImportOptions = {},
+  stages: StageCatalog = builtinStages(),
+): ImportResult {
+  return run(value, new ImportContext(options), stages);
 }
 
-function run(value: unknown, ctx: ImportContext): ImportResult {
+function run(value: unknown, ctx: ImportContext, stages: StageCatalog): ImportResult {
   const entries = pipelineEntries(value, ctx);
   // Let pipeline stages and triggers name sibling pipelines by name instead of id.
   for (const { raw } of entries)
@@ -70,7 +80,7 @@ function run(value: unknown, ctx: ImportContext): ImportResult {
   entries.forEach(({ raw, path }, i) => {
     let converted: Record<string, unknown>;
     try {
-      converted = convertPipeline(raw, path, ctx, i);
+      converted = convertPipeline(raw, path, ctx, i, stages);
     } catch (e) {
       // A bug, not bad input; reported rather than thrown so one pipeline can't sink a whole import.
       ctx.diagnostic(

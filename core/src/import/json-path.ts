@@ -34,3 +34,8 @@ export function show(value: unknown, limit = 60): string {
   }
   return text.length > limit ? `${text.slice(0, limit - 1)}…` : text;
 }
+
+/** `${ expr }` for a bare Spinnaker expression; an already wrapped one is kept as written. */
+export function wrapExpression(expr: string): string {
+  return expr.includes("${") ? expr : `\${ ${expr.trim()} }`;
+}

@@ -1,3 +1,4 @@
+import type { StageCatalog } from "../stages/catalog.js";
 import type { ImportContext } from "./context.js";
 import { childPath, isRecord, show } from "./json-path.js";
 import { convertNotifications } from "./notifications.js";
@@ -110,6 +111,7 @@ export function convertPipeline(
   path: string,
   ctx: ImportContext,
   ordinal: number,
+  catalog: StageCatalog,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (typeof raw.name === "string" && raw.name.trim() !== "") out.name = raw.name;
@@ -172,7 +174,7 @@ export function convertPipeline(
       ctx.diagnostic("stage-not-object", "error", `stages[${i}] is not a stage object`, stPath);
       return [];
     }
-    const stage = convertStage(s, stPath, ids[i], ctx);
+    const stage = convertStage(s, stPath, ids[i], ctx, catalog);
     stage.dependsOn = dependsOn(
       s.requisiteStageRefIds,
       childPath(stPath, "requisiteStageRefIds"),

@@ -1,25 +1,11 @@
+import type { StageCatalog } from "../stages/catalog.js";
 import type { ImportContext } from "./context.js";
 import { formatMillis } from "./duration.js";
-import { childPath, isRecord, show, toNumber } from "./json-path.js";
+import { childPath, isRecord, show, toNumber, wrapExpression } from "./json-path.js";
 import { convertNotifications, type NotificationLevel } from "./notifications.js";
 import { mapOnFailure } from "./on-failure.js";
-import { canarySuggestion, MANIFEST_SPECS } from "./stage-manifests.js";
-import { drop, isEmpty, type Rule, type StageSpec, silent } from "./stage-rules.js";
-import { SERVER_GROUP_SPECS } from "./stage-server-groups.js";
-import { CORE_SPECS, wrapExpression } from "./stage-types.js";
+import { drop, isEmpty, type Rule, silent } from "./stage-rules.js";
 import { convertWindow } from "./window.js";
-
-/** Stage types of the Capstan format, by Spinnaker type. */
-export const STAGE_SPECS: Record<string, StageSpec> = {
-  ...CORE_SPECS,
-  ...SERVER_GROUP_SPECS,
-  ...MANIFEST_SPECS,
-  // Older (AWS-era) names Orca still accepts for the same stages.
-  resizeAsg: { ...SERVER_GROUP_SPECS.resizeServerGroup, type: "resizeServerGroup" },
-  enableAsg: { ...SERVER_GROUP_SPECS.enableServerGroup, type: "enableServerGroup" },
-  disableAsg: { ...SERVER_GROUP_SPECS.disableServerGroup, type: "disableServerGroup" },
-  destroyAsg: { ...SERVER_GROUP_SPECS.destroyServerGroup, type: "destroyServerGroup" },
-};
 
 /** Keys consumed by the common part of every stage. */
 const COMMON_KEYS = new Set([
@@ -67,9 +53,13 @@ export function convertStage(
   path: string,
   id: string,
   ctx: ImportContext,
+  stages: StageCatalog,
 ): Record<string, unknown> {
   const type = typeof raw.type === "string" ? raw.type : "";
-  const spec = STAGE_SPECS[type];
+  const definition = stages.importDefinition(type);
+  // A type kept as written (Capstan cannot convert it yet) notes what would carry over instead.
+  const keptAsWritten = definition?.import?.keptAsWritten;
+  const spec = keptAsWritten ? undefined : definition?.import;
   const out: Record<string, unknown> = { id };
 
   if (typeof raw.name === "string" && raw.name !== "") out.name = raw.name;
@@ -82,10 +72,11 @@ export function convertStage(
       `no name; Orca names the stage after its type, so name: ${show(out.name)}`,
     );
   }
-  out.type = spec?.type ?? type;
-  if (spec?.type)
-    ctx.note(childPath(path, "type"), "changed", `Spinnaker stage type ${type} is Capstan's ${spec.type}`);
-  if (type === "kayentaCanary") canarySuggestion(raw, path, ctx);
+  const capstanType = spec && definition ? definition.type : type;
+  out.type = capstanType;
+  if (capstanType !== type)
+    ctx.note(childPath(path, "type"), "changed", `Spinnaker stage type ${type} is Capstan's ${capstanType}`);
+  if (keptAsWritten) keptAsWritten(raw, path, ctx);
   else if (!spec) {
     ctx.note(
       path,
@@ -140,7 +131,8 @@ export function convertStage(
       );
   }
 
-  const level: NotificationLevel = type === "manualJudgment" ? "judgment" : "stage";
+  const level: NotificationLevel =
+    definition?.schema.notificationDefinition === "judgment-notification" ? "judgment" : "stage";
   const notifications = convertNotifications(
     raw.notifications,
     childPath(path, "notifications"),

@@ -84,10 +84,10 @@ function build(
     if (model) return model.pipeline;
     if (plainModel) return plainModel;
     const seq = stageItemsSeq(document, hasAliases);
-    model = seq && prior ? deriveModel(document, seq, prior) : undefined;
+    model = seq && prior ? deriveModel(document, seq, prior, options.stages) : undefined;
     prior = undefined;
     if (model) return model.pipeline;
-    plainModel = buildPipeline(document).pipeline;
+    plainModel = buildPipeline(document, options.stages).pipeline;
     if (seq) model = snapshotOf(plainModel, seq);
     return plainModel;
   };

@@ -3,7 +3,14 @@ import { FUNCTIONS, METHODS } from "../expr/catalog.js";
 import { scanTemplate } from "../expr/template.js";
 import type { Stage } from "../model/types.js";
 import type { PipelineAnalysis } from "./analysis.js";
-import { ROOT_FIELDS, ROOTS, STAGE_CONTEXT_KEYS, STAGE_PROPERTIES } from "./stage-outputs.js";
+import {
+  fieldNamedOutputs,
+  ROOT_FIELDS,
+  ROOTS,
+  STAGE_PROPERTIES,
+  stageContextKeys,
+  stageOutputs,
+} from "./stage-outputs.js";
 import { regionAtLine } from "./stage-regions.js";
 import { type CompletionItem, CompletionKind } from "./types.js";
 
@@ -42,6 +49,7 @@ export function completeExpression(
   range: (length: number) => Range,
 ): CompletionItem[] {
   const { pipeline } = analysis;
+  const catalog = analysis.options.stages;
   const p = cursor.prefix;
   const q = cursor.quote === "'" ? "''" : "'";
   const item = (
@@ -92,14 +100,24 @@ export function completeExpression(
       p,
     );
   if (m) {
-    const stage =
-      pipeline.stages.find((s) => s.name === m?.[1]) ?? pipeline.stages.find((s) => s.id === m?.[1]);
+    const stage = findStage(pipeline.stages, m[1]);
     if (!stage) return [];
-    const keys = new Set([...(STAGE_CONTEXT_KEYS[stage.type] ?? []), ...Object.keys(stage.config)]);
-    if (stage.type === "evaluateVariables" && "variables" in stage)
-      for (const v of stage.variables as { key: string }[]) keys.add(v.key);
-    return [...keys].map((key) =>
+    return stageContextKeys(stage, catalog).map((key) =>
       item(key, CompletionKind.Field, m?.[2] ?? m?.[3] ?? "", { detail: `context of ${stage.name}` }),
+    );
+  }
+  m =
+    /#stage\(\s*['"](.*?)['"]\s*\)(?:\[\s*['"]outputs['"]\s*\]|\.outputs)(?:\[\s*['"]([^'"]*)|\.(\w*))$/.exec(
+      p,
+    );
+  if (m) {
+    const stage = findStage(pipeline.stages, m[1]);
+    if (!stage) return [];
+    return stageOutputs(stage, catalog).map((output) =>
+      item(output.name, CompletionKind.Field, m?.[2] ?? m?.[3] ?? "", {
+        detail: `${output.type}, output of ${stage.name}`,
+        documentation: md(output.description),
+      }),
     );
   }
   m = /#stage(?:ByRefId)?\(\s*['"](.*?)['"]\s*\)(?:\.(\w*)|\[\s*['"]([^'"]*))$/.exec(p);
@@ -165,10 +183,10 @@ export function completeExpression(
     );
     const outputs = current
       ? pipeline.stages
-          .filter((s) => upstream.has(s.id) && s.type === "evaluateVariables" && "variables" in s)
+          .filter((s) => upstream.has(s.id))
           .flatMap((s) =>
-            ((s as { variables?: { key: string }[] }).variables ?? []).map((v) =>
-              item(v.key, CompletionKind.Variable, partial, { detail: `output of ${s.name}` }),
+            fieldNamedOutputs(s, catalog).map((key) =>
+              item(key, CompletionKind.Variable, partial, { detail: `output of ${s.name}` }),
             ),
           )
       : [];
@@ -213,6 +231,11 @@ function inString(prefix: string): boolean {
 function uniqueByLabel(items: CompletionItem[]): CompletionItem[] {
   const seen = new Set<string>();
   return items.filter((i) => !seen.has(i.label) && seen.add(i.label));
+}
+
+/** The stage `#stage('X')` names: by name, else by id. */
+export function findStage(stages: readonly Stage[], nameOrId: string): Stage | undefined {
+  return stages.find((s) => s.name === nameOrId) ?? stages.find((s) => s.id === nameOrId);
 }
 
 /** Ids of every stage upstream of `stage`. */

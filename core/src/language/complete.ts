@@ -1,6 +1,8 @@
 import { stringify } from "yaml";
 import type { Position, Range } from "../diagnostics/diagnostic.js";
+import { pipelineSchema } from "../schema/pipeline-schema.js";
 import { describeField, fieldsAt, stageTypes } from "../schema/schema-info.js";
+import type { StageCatalog } from "../stages/catalog.js";
 import type { PipelineAnalysis } from "./analysis.js";
 import { completeExpression, expressionAt } from "./complete-expression.js";
 import { type CursorContext, cursorContext } from "./cursor-context.js";
@@ -28,13 +30,14 @@ export function complete(
   const cursor = cursorContext(analysis, offset);
   if (!cursor) return [];
   const range = analysis.source.range(cursor.replace);
-  if (cursor.kind === "stage-item") return stageSnippets(range, cursor.indent, true);
-  if (cursor.kind === "key") return keyItems(cursor, range);
+  const stages = analysis.options.stages;
+  if (cursor.kind === "stage-item") return stageSnippets(range, cursor.indent, true, stages);
+  if (cursor.kind === "key") return keyItems(cursor, range, stages);
   return valueItems(analysis, cursor, range, context);
 }
 
-function keyItems(cursor: CursorContext, range: Range): CompletionItem[] {
-  const fields = fieldsAt(cursor.dataPath, cursor.data);
+function keyItems(cursor: CursorContext, range: Range, stages?: StageCatalog): CompletionItem[] {
+  const fields = fieldsAt(cursor.dataPath, cursor.data, pipelineSchema(stages));
   const existing = new Set(cursor.existingKeys);
   return fields
     .filter((f) => !existing.has(f.name))
@@ -56,11 +59,12 @@ function valueItems(
 ): CompletionItem[] {
   const { path } = cursor;
   const { pipeline } = analysis;
+  const stages = analysis.options.stages;
   if (path[0] === "stages" && typeof path[1] === "number" && path.length === 2) {
-    return stageSnippets(range, cursor.indent, false);
+    return stageSnippets(range, cursor.indent, false, stages);
   }
   if (path[0] === "stages" && path[2] === "type" && path.length === 3) {
-    return stageTypes().map((t) => ({
+    return stageTypes(stages).map((t) => ({
       label: t.name,
       kind: CompletionKind.EnumMember,
       detail: t.label,
@@ -94,7 +98,7 @@ function valueItems(
         textEdit: { range, newText: p.name },
       }));
   }
-  const info = describeField(cursor.dataPath, cursor.data);
+  const info = describeField(cursor.dataPath, cursor.data, pipelineSchema(stages));
   if (!info) return [];
   const values = info.enum ?? (info.type.includes("boolean") ? ["true", "false"] : []);
   return values.map((v) => ({
@@ -123,8 +127,13 @@ function downstreamIds(analysis: PipelineAnalysis, id: string): Set<string> {
 }
 
 /** A snippet per stage type, from the schema's example of that type. */
-function stageSnippets(range: Range, indent: number, withDash: boolean): CompletionItem[] {
-  return stageTypes().map((t, i) => {
+function stageSnippets(
+  range: Range,
+  indent: number,
+  withDash: boolean,
+  stages?: StageCatalog,
+): CompletionItem[] {
+  return stageTypes(stages).map((t, i) => {
     const yaml = stringify(t.example, { lineWidth: 0 }).trimEnd().split("\n");
     const pad = " ".repeat(indent + 2);
     const body = yaml.map((line, k) => (k === 0 ? line : `${pad}${line}`)).join("\n");

@@ -3,11 +3,13 @@ import { childrenOf, type ExprNode } from "../expr/ast.js";
 import { FUNCTION_BY_NAME, METHOD_BY_NAME } from "../expr/catalog.js";
 import { cronProblem } from "../model/cron.js";
 import { durationInWords, parseDuration } from "../model/duration.js";
+import { pipelineSchema } from "../schema/pipeline-schema.js";
 import { describeField, stageTypes } from "../schema/schema-info.js";
 import type { PipelineAnalysis } from "./analysis.js";
-import { stageSummary } from "./complete-expression.js";
+import { findStage, stageSummary } from "./complete-expression.js";
 import { cronInWords } from "./cron-words.js";
-import { ROOTS } from "./stage-outputs.js";
+import { stageOutputAt } from "./stage-output-at.js";
+import { ROOTS, stageOutputs } from "./stage-outputs.js";
 import { siteAtOffset, targetAt } from "./symbols-at.js";
 import type { Hover } from "./types.js";
 import { nodeAtOffset } from "./yaml-path.js";
@@ -44,6 +46,7 @@ export function hover(analysis: PipelineAnalysis, position: Position): Hover | u
       target.span.start,
       target.span.end,
     );
+  const stages = analysis.options.stages;
   const site = siteAtOffset(analysis, offset);
   if (site) {
     const expression = site.expressions.find(
@@ -61,6 +64,14 @@ export function hover(analysis: PipelineAnalysis, position: Position): Hover | u
       start: offsets[s.start + expression.valueStart],
       end: offsets[Math.max(s.start, s.end - 1) + expression.valueStart] + 1,
     });
+    const output = stageOutputAt(expression.ast, at);
+    if (output) {
+      const stage = findStage(analysis.pipeline.stages, output.stage);
+      const spec = stage && stageOutputs(stage, stages).find((o) => o.name === output.output);
+      const span = fileSpan(output.span);
+      if (spec)
+        return result(`**${spec.name}**: \`${spec.type}\` — ${spec.description}`, span.start, span.end);
+    }
     if (node.kind === "function") {
       const spec = FUNCTION_BY_NAME.get(node.name);
       if (!spec) return undefined;
@@ -84,8 +95,9 @@ export function hover(analysis: PipelineAnalysis, position: Position): Hover | u
   const hit = nodeAtOffset(analysis, offset);
   if (!hit) return undefined;
   const data = analysis.document.value;
+  const schema = pipelineSchema(stages);
   if (hit.isKey) {
-    const info = describeField(hit.path, data);
+    const info = describeField(hit.path, data, schema);
     if (!info) return undefined;
     const text = info.markdownDescription ?? info.description ?? "";
     return result(
@@ -97,7 +109,7 @@ export function hover(analysis: PipelineAnalysis, position: Position): Hover | u
   const value = "value" in hit.node ? (hit.node as { value: unknown }).value : undefined;
   const last = hit.path[hit.path.length - 1];
   if (hit.path[0] === "stages" && last === "type" && hit.path.length === 3) {
-    const type = stageTypes().find((t) => t.name === value);
+    const type = stageTypes(stages).find((t) => t.name === value);
     if (type)
       return result(
         `**${type.label}** (\`${type.name}\`)\n\n${type.description}`,
@@ -112,7 +124,7 @@ export function hover(analysis: PipelineAnalysis, position: Position): Hover | u
       return result(`${cronInWords(value)} (UTC)`, hit.span.start, hit.span.end);
     }
   }
-  const info = describeField(hit.path, data);
+  const info = describeField(hit.path, data, schema);
   if (!info?.description) return undefined;
   return result(info.markdownDescription ?? info.description, hit.span.start, hit.span.end);
 }

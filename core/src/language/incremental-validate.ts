@@ -20,7 +20,7 @@ import { checkUnquotedExpressions } from "../validate/unquoted-expressions.js";
 import {
   assembleDiagnostics,
   cutLineFilter,
-  defaultStageTypes,
+  stageTypesOf,
   type ValidateOptions,
   type ValidationParts,
   validateParts,
@@ -243,7 +243,7 @@ function incremental(
   });
   const names = previous.names;
   for (const k of fresh) recount(names, previous.items[k].stage, items[k].stage);
-  const { registry } = defaultStageTypes();
+  const { registry } = stageTypesOf(options);
   for (const k of fresh)
     items[k].handlers = registry.get(items[k].stage.type)?.check?.(items[k].stage, pipeline) ?? [];
   const graph =
@@ -391,21 +391,25 @@ function computeItem(
   options: ValidateOptions,
   owner: (offset: number) => number,
 ): ItemState {
-  const stage = buildStageAt(document, k);
+  const stage = buildStageAt(document, k, options.stages);
   const unquoted = checkUnquotedExpressions({ ...document, yaml: node as unknown as Document.Parsed });
   const notCut = cutLineFilter(document, unquoted);
   // The schema sees a one-item list whose paths are mapped back to item k.
   const remap = (path: readonly PathSegment[]): readonly PathSegment[] =>
     path[0] === "stages" && path[1] === 0 ? ["stages", k, ...path.slice(2)] : path;
-  const schema = validateSchema({
-    ...document,
-    value: { ...root, stages: [raws[k]] },
-    nodeAt: (path) => document.nodeAt(remap(path)),
-    locate: (path) => document.locate(remap(path)),
-  }).filter((d) => owner(d.span.start) === k && notCut(d));
+  const schema = validateSchema(
+    {
+      ...document,
+      value: { ...root, stages: [raws[k]] },
+      nodeAt: (path) => document.nodeAt(remap(path)),
+      locate: (path) => document.locate(remap(path)),
+    },
+    options.stages,
+  ).filter((d) => owner(d.span.start) === k && notCut(d));
   const fields = checkFields(
     { ...rest, stages: [stage], triggers: [], parameters: [] },
     options.runnableTypes,
+    options.stages,
   );
   return {
     node,

@@ -40,6 +40,11 @@ export function shiftSource(source: NodeSource, by: number): NodeSource {
   return { span: shiftSpan(source.span, by), fields };
 }
 
+const hasSource = (item: unknown): item is { source: NodeSource } => {
+  const source = (item as { source?: Partial<NodeSource> } | null)?.source;
+  return typeof source === "object" && source !== null && typeof source.span === "object" && !!source.fields;
+};
+
 /** A stage model with every span it holds, moved. */
 export function shiftStage(stage: Stage, by: number): Stage {
   const out = {
@@ -49,11 +54,13 @@ export function shiftStage(stage: Stage, by: number): Stage {
     window: stage.window && { ...stage.window, source: shiftSource(stage.window.source, by) },
     notifications: stage.notifications.map((n) => ({ ...n, source: shiftSource(n.source, by) })),
   } as Stage;
-  if ("preconditions" in stage && Array.isArray(stage.preconditions)) {
-    (out as { preconditions: unknown }).preconditions = stage.preconditions.map((p) => ({
-      ...p,
-      source: shiftSource(p.source, by),
-    }));
+  // Typed fields of a stage type that keep the source of their items (checkPreconditions'
+  // `preconditions`): any list of items with a `source`.
+  const typed = out as unknown as Record<string, unknown>;
+  for (const [key, value] of Object.entries(stage)) {
+    if (key === "notifications" || !Array.isArray(value) || value.length === 0) continue;
+    if (value.every(hasSource))
+      typed[key] = value.map((item) => ({ ...item, source: shiftSource(item.source, by) }));
   }
   return out;
 }

@@ -3,6 +3,7 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { LoadedDocument } from "../loader/yaml-loader.js";
 import { buildPipeline } from "../model/build-pipeline.js";
 import type { Pipeline, Stage } from "../model/types.js";
+import type { StageCatalog } from "../stages/catalog.js";
 import { shiftStage } from "./shift.js";
 
 /** A block `stages` list whose items are all block maps with ranges. */
@@ -34,12 +35,12 @@ export function buildWithoutStages(document: LoadedDocument): {
 }
 
 /** The model of `stages` item k alone, with the index, paths and spans a full build gives it. */
-export function buildStageAt(document: LoadedDocument, k: number): Stage {
+export function buildStageAt(document: LoadedDocument, k: number, catalog?: StageCatalog): Stage {
   const root = document.value as Record<string, unknown>;
   // A sparse list: the builder skips holes, so only item k is built.
   const sparse: unknown[] = [];
   sparse[k] = (root.stages as unknown[])[k];
-  return buildPipeline({ ...document, value: { ...root, stages: sparse } }).pipeline.stages[0];
+  return buildPipeline({ ...document, value: { ...root, stages: sparse } }, catalog).pipeline.stages[0];
 }
 
 /** A pipeline model with the `stages` item nodes it was built from and their start offsets then. */
@@ -67,12 +68,13 @@ export function deriveModel(
   document: LoadedDocument,
   seq: StageItemsSeq,
   prior: ModelSnapshot,
+  catalog?: StageCatalog,
 ): ModelSnapshot | undefined {
   const n = seq.items.length;
   if (prior.nodes.length !== n || prior.pipeline.stages.length !== n) return undefined;
   const rest = buildWithoutStages(document).pipeline;
   const stages = seq.items.map((node, k) => {
-    if (node !== prior.nodes[k]) return buildStageAt(document, k);
+    if (node !== prior.nodes[k]) return buildStageAt(document, k, catalog);
     const by = (node.range as [number, number, number])[0] - prior.starts[k];
     return by === 0 ? prior.pipeline.stages[k] : shiftStage(prior.pipeline.stages[k], by);
   });

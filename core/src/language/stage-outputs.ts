@@ -1,19 +1,35 @@
-/**
- * Context keys each stage type writes while it runs (readable as
- * `#stage('X')['context']['key']`), following what Orca's stages put in their context.
- * The stage's own configuration fields are part of its context too and are added by callers.
- */
-export const STAGE_CONTEXT_KEYS: Readonly<Record<string, readonly string[]>> = {
-  manualJudgment: ["judgmentStatus", "judgmentInput", "lastModifiedBy", "comment"],
-  wait: ["startTime", "skipRemainingWait"],
-  webhook: ["webhook", "buildInfo"],
-  run: ["exitCode", "outputs"],
-  evaluateVariables: [],
-  checkPreconditions: ["preconditions"],
-  pipeline: ["executionId", "executionName", "status"],
-  deploy: ["deploy.server.groups", "deploy.account.name", "serverGroups"],
-  canaryAnalysis: ["canaryScores", "lastUpdated", "canaryScoreMessage"],
-};
+import type { Stage } from "../model/types.js";
+import type { StageCatalog } from "../stages/catalog.js";
+import type { StageOutput } from "../stages/define-stage.js";
+import { builtinStages } from "../stages/index.js";
+
+/** Context keys a stage writes while it runs, its own fields and its field-named outputs. */
+export function stageContextKeys(stage: Stage, catalog: StageCatalog = builtinStages()): string[] {
+  const definition = catalog.get(stage.type);
+  return [
+    ...new Set([
+      ...(definition?.contextKeys ?? []),
+      ...Object.keys(stage.config),
+      ...(definition?.dynamicOutputs?.(stage.config) ?? []),
+    ]),
+  ];
+}
+
+/** What a stage publishes as outputs: its type's outputs, then those its fields name. */
+export function stageOutputs(stage: Stage, catalog: StageCatalog = builtinStages()): StageOutput[] {
+  const definition = catalog.get(stage.type);
+  const named = (definition?.dynamicOutputs?.(stage.config) ?? []).map((name) => ({
+    name,
+    type: "any",
+    description: `Output \`${name}\` of ${stage.name}.`,
+  }));
+  return [...(definition?.outputs ?? []), ...named];
+}
+
+/** Outputs named by upstream stages' fields, readable below them as bare names (`${ key }`). */
+export function fieldNamedOutputs(stage: Stage, catalog: StageCatalog = builtinStages()): string[] {
+  return catalog.get(stage.type)?.dynamicOutputs?.(stage.config) ?? [];
+}
 
 /** What `#stage('X')` returns, with a line each (Spinnaker's stage view). */
 export const STAGE_PROPERTIES: readonly [string, string][] = [

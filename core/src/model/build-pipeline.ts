@@ -1,5 +1,8 @@
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { LoadedDocument, PathSegment } from "../loader/yaml-loader.js";
+import type { StageCatalog } from "../stages/catalog.js";
+import { builtinStages } from "../stages/index.js";
+import { asBoolean, asList, asString, asStrings, isData } from "../stages/stage-fields.js";
 import { parseDuration } from "./duration.js";
 import { NodeSourceReader } from "./node-source.js";
 import type {
@@ -9,8 +12,6 @@ import type {
   OnFailure,
   Parameter,
   Pipeline,
-  Precondition,
-  PreconditionType,
   Stage,
   Trigger,
   TriggerType,
@@ -19,19 +20,9 @@ import type {
 
 type Data = Record<string, unknown>;
 
-const isData = (value: unknown): value is Data =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
-const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
-const asString = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
-const asBoolean = (value: unknown, fallback: boolean): boolean =>
-  typeof value === "boolean" ? value : fallback;
-const asStrings = (value: unknown): string[] =>
-  asList(value).flatMap((v) => (typeof v === "string" || typeof v === "number" ? [String(v)] : []));
-
 const ON_FAILURE = new Set(["haltPipeline", "haltBranch", "haltBranchThenFailPipeline", "ignore"]);
 const TRIGGER_TYPES = new Set(["manual", "git", "cron", "pipeline", "docker", "webhook"]);
 const NOTIFICATION_TYPES = new Set(["slack", "webhook", "github-comment", "email"]);
-const PRECONDITION_TYPES = new Set(["expression", "clusterSize", "stageStatus"]);
 
 /** A stage id made from a display name, as the format defaults it. */
 export function slugify(name: string): string {
@@ -47,13 +38,16 @@ export function slugify(name: string): string {
  * It trusts nothing: fields of the wrong type are left at their defaults (the schema
  * reports them), so it works on any input the loader produced.
  */
-export function buildPipeline(doc: LoadedDocument): { pipeline: Pipeline; diagnostics: Diagnostic[] } {
+export function buildPipeline(
+  doc: LoadedDocument,
+  catalog: StageCatalog = builtinStages(),
+): { pipeline: Pipeline; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const root = isData(doc.value) ? doc.value : {};
   const sources = new NodeSourceReader(doc);
   const name = asString(root.name) ?? "";
   const stages = asList(root.stages).flatMap((raw, index) =>
-    isData(raw) ? [buildStage(raw, index, name, sources)] : [],
+    isData(raw) ? [buildStage(raw, index, name, sources, catalog)] : [],
   );
   const concurrency = isData(root.concurrency) ? root.concurrency : {};
   const pipeline: Pipeline = {
@@ -86,7 +80,13 @@ export function buildPipeline(doc: LoadedDocument): { pipeline: Pipeline; diagno
   return { pipeline, diagnostics };
 }
 
-function buildStage(raw: Data, index: number, pipelineName: string, sources: NodeSourceReader): Stage {
+function buildStage(
+  raw: Data,
+  index: number,
+  pipelineName: string,
+  sources: NodeSourceReader,
+  catalog: StageCatalog,
+): Stage {
   const path: PathSegment[] = ["stages", index];
   const rawId = typeof raw.id === "number" ? String(raw.id) : asString(raw.id);
   const rawName = asString(raw.name);
@@ -110,77 +110,12 @@ function buildStage(raw: Data, index: number, pipelineName: string, sources: Nod
     index,
     source: sources.at(path),
   };
-  switch (type) {
-    case "wait": {
-      const duration = asString(raw.duration);
-      const waitTime = typeof raw.waitTime === "number" ? raw.waitTime * 1000 : undefined;
-      return { ...common, type, durationMs: duration !== undefined ? parseDuration(duration) : waitTime };
-    }
-    case "manualJudgment":
-      return {
-        ...common,
-        type,
-        instructions: asString(raw.instructions),
-        inputs: asStrings(raw.inputs),
-        environment: asString(raw.environment) ?? `capstan-${slugify(pipelineName)}-${id}`.toLowerCase(),
-      };
-    case "checkPreconditions":
-      return {
-        ...common,
-        type,
-        preconditions: asList(raw.preconditions).flatMap((p, i) =>
-          isData(p) && PRECONDITION_TYPES.has(String(p.type))
-            ? [
-                {
-                  type: p.type as PreconditionType,
-                  failPipeline: asBoolean(p.failPipeline, true),
-                  fields: p,
-                  source: sources.at([...path, "preconditions", i]),
-                } satisfies Precondition,
-              ]
-            : [],
-        ),
-      };
-    case "evaluateVariables":
-      return {
-        ...common,
-        type,
-        variables: asList(raw.variables).flatMap((v) =>
-          isData(v) && typeof v.key === "string"
-            ? [{ key: v.key, value: v.value, description: asString(v.description) }]
-            : [],
-        ),
-      };
-    case "run":
-      return {
-        ...common,
-        type,
-        command: asString(raw.command),
-        args: Array.isArray(raw.args) ? asStrings(raw.args) : undefined,
-        env: isData(raw.env)
-          ? Object.fromEntries(Object.entries(raw.env).map(([k, v]) => [k, String(v)]))
-          : {},
-        workingDirectory: asString(raw.workingDirectory),
-        shell: asString(raw.shell),
-      };
-    case "webhook":
-      return {
-        ...common,
-        type,
-        url: asString(raw.url) ?? "",
-        method: (asString(raw.method) ?? "POST").toUpperCase(),
-      };
-    case "pipeline":
-      return {
-        ...common,
-        type,
-        pipeline: asString(raw.pipeline) ?? "",
-        parameters: isData(raw.parameters) ? raw.parameters : {},
-        waitForCompletion: asBoolean(raw.waitForCompletion, true),
-      };
-    default:
-      return common;
-  }
+  const typed = catalog.get(type)?.model?.(raw, {
+    id,
+    pipelineName,
+    source: (sub) => sources.at([...path, ...sub]),
+  });
+  return typed ? { ...common, ...typed } : common;
 }
 
 function buildParameter(raw: Data, source: Pipeline["source"]): Parameter {

@@ -98,65 +98,15 @@ export interface StageCommon<T extends string = string> {
   source: NodeSource;
 }
 
-export interface WaitStage extends StageCommon<"wait"> {
-  durationMs?: number;
-}
+/**
+ * A stage of any type. The fields of its type (a judgment's `inputs`, a wait's `durationMs` ...)
+ * are added by the type's definition (`core/src/stages/<type>/definition.ts`, which also exports
+ * the typed interface, e.g. `ManualJudgmentStage`); read them after checking `type` or with `in`.
+ */
+export type Stage = StageCommon;
 
-export interface ManualJudgmentStage extends StageCommon<"manualJudgment"> {
-  instructions?: string;
-  inputs: string[];
-  /** GitHub environment gating the judgment; defaults to `capstan-<pipeline>-<id>`. */
-  environment: string;
-}
-
-export type PreconditionType = "expression" | "clusterSize" | "stageStatus";
-
-export interface Precondition {
-  type: PreconditionType;
-  failPipeline: boolean;
-  fields: Record<string, unknown>;
-  source: NodeSource;
-}
-
-export interface CheckPreconditionsStage extends StageCommon<"checkPreconditions"> {
-  preconditions: Precondition[];
-}
-
-export interface EvaluateVariablesStage extends StageCommon<"evaluateVariables"> {
-  variables: { key: string; value: unknown; description?: string }[];
-}
-
-export interface RunStage extends StageCommon<"run"> {
-  command?: string;
-  args?: string[];
-  env: Record<string, string>;
-  workingDirectory?: string;
-  shell?: string;
-}
-
-export interface WebhookStage extends StageCommon<"webhook"> {
-  url: string;
-  method: string;
-}
-
-export interface PipelineStage extends StageCommon<"pipeline"> {
-  pipeline: string;
-  parameters: Record<string, unknown>;
-  waitForCompletion: boolean;
-}
-
-/** Any other stage type (server groups, manifests, canary, or an imported one Capstan cannot run). */
+/** Any stage, by its common fields. */
 export interface GenericStage extends StageCommon<string> {}
-
-export type Stage =
-  | WaitStage
-  | ManualJudgmentStage
-  | CheckPreconditionsStage
-  | EvaluateVariablesStage
-  | RunStage
-  | WebhookStage
-  | PipelineStage
-  | GenericStage;
 
 /** A pipeline file, typed, with defaults applied and source spans kept. */
 export interface Pipeline {

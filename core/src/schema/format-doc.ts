@@ -1,15 +1,17 @@
 import { stringify } from "yaml";
+import type { StageCatalog } from "../stages/catalog.js";
 import { applicationSchema } from "./application-schema.js";
-import { pipelineSchema, STAGE_TYPE_SPECS, stageDefinitionName } from "./pipeline-schema.js";
+import { pipelineSchema, stageDefinitionName, stageTypeSpecs } from "./pipeline-schema.js";
 import type { JsonSchema } from "./schema-kit.js";
 import { resolveRef } from "./schema-walk.js";
 import { typeLabel } from "./type-label.js";
 
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n+/g, " ");
 
-/** Renders `docs/format.md`, the file format reference, from the schemas. */
+/** Renders `docs/format.md`, the file format reference, from the schemas of a catalog's stage types. */
 export function renderFormatReference(
-  root: JsonSchema = pipelineSchema(),
+  catalog?: StageCatalog,
+  root: JsonSchema = pipelineSchema(catalog),
   application: JsonSchema = applicationSchema(),
 ): string {
   const out: string[] = [];
@@ -104,7 +106,7 @@ export function renderFormatReference(
     "",
   );
   table(stageOther, 3);
-  for (const spec of STAGE_TYPE_SPECS) {
+  for (const spec of stageTypeSpecs(catalog)) {
     const definition = root.definitions?.[stageDefinitionName(spec.type)] as JsonSchema;
     out.push(`### \`${spec.type}\` (${spec.label})`, "", spec.description, "");
     const own = new Set(Object.keys(stageOther.properties ?? {}));

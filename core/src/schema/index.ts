@@ -17,6 +17,7 @@ export {
   type StageTypeInfo,
   stageTypes,
 } from "./schema-info.js";
+export * as schemaKit from "./schema-kit.js";
 export {
   DURATION_PATTERN,
   EXPRESSION_PATTERN,
@@ -26,4 +27,5 @@ export {
 } from "./schema-kit.js";
 export { type SchemaLocation, schemaAt } from "./schema-walk.js";
 export type { StageTypeSpec } from "./stage-spec.js";
+export { requiredUnless } from "./stage-spec.js";
 export { validateApplicationSchema, validateSchema } from "./validate-schema.js";

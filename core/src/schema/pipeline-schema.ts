@@ -1,4 +1,5 @@
 import { stringify } from "yaml";
+import { builtinStages, type StageCatalog } from "../stages/index.js";
 import {
   commonStageProperties,
   JUDGMENT_EVENTS,
@@ -20,18 +21,20 @@ import {
   str,
 } from "./schema-kit.js";
 import type { StageTypeSpec } from "./stage-spec.js";
-import { coreStageTypes } from "./stages-core.js";
-import { canaryStageType, kubernetesStageTypes } from "./stages-kubernetes-canary.js";
-import { serverGroupStageTypes } from "./stages-server-group.js";
 import { triggerDefinitions } from "./triggers-parameters.js";
 
-/** Every stage type Capstan knows, in documentation order. */
-export const STAGE_TYPE_SPECS: readonly StageTypeSpec[] = [
-  ...coreStageTypes,
-  ...serverGroupStageTypes,
-  ...kubernetesStageTypes,
-  canaryStageType,
-];
+/** The schema sources of a catalog's stage types, in documentation order. */
+export function stageTypeSpecs(catalog: StageCatalog = builtinStages()): StageTypeSpec[] {
+  return catalog.definitions().map((d) => ({
+    type: d.type,
+    label: d.label,
+    description: d.description,
+    ...d.schema,
+  }));
+}
+
+/** Every built-in stage type, in documentation order. */
+export const STAGE_TYPE_SPECS: readonly StageTypeSpec[] = stageTypeSpecs();
 
 export const STAGE_TYPE_NAMES: readonly string[] = STAGE_TYPE_SPECS.map((s) => s.type);
 
@@ -58,13 +61,17 @@ function stageDefinition(spec: StageTypeSpec): JsonSchema {
   return schema;
 }
 
-const STAGE_TYPE_DESCRIPTION =
-  "The stage type; it decides the stage's other fields. Capstan runs: " +
-  `${STAGE_TYPE_NAMES.join(", ")}. Other Spinnaker types (bake, jenkins ...) are kept when imported but cannot run.`;
+function stageTypeDescription(names: readonly string[]): string {
+  return (
+    "The stage type; it decides the stage's other fields. Capstan runs: " +
+    `${names.join(", ")}. Other Spinnaker types (bake, jenkins ...) are kept when imported but cannot run.`
+  );
+}
 
-function stageDefinitions(): Record<string, JsonSchema> {
+function stageDefinitions(specs: readonly StageTypeSpec[]): Record<string, JsonSchema> {
+  const names = specs.map((s) => s.type);
   const definitions: Record<string, JsonSchema> = {};
-  for (const spec of STAGE_TYPE_SPECS) {
+  for (const spec of specs) {
     Object.assign(definitions, spec.definitions);
     definitions[stageDefinitionName(spec.type)] = stageDefinition(spec);
   }
@@ -83,26 +90,29 @@ function stageDefinitions(): Record<string, JsonSchema> {
     type: "object",
     required: ["type"],
     properties: {
-      type: { type: "string", description: STAGE_TYPE_DESCRIPTION, examples: [...STAGE_TYPE_NAMES] },
+      type: { type: "string", description: stageTypeDescription(names), examples: [...names] },
     },
     allOf: [
-      ...STAGE_TYPE_NAMES.map((t) => discriminated("type", t, stageDefinitionName(t))),
+      ...names.map((t) => discriminated("type", t, stageDefinitionName(t))),
       // No `type: object` here: a non-object fails the `if` and would be reported again by `else`.
-      { if: { properties: { type: { enum: [...STAGE_TYPE_NAMES] } } }, else: ref("stage-other") },
+      { if: { properties: { type: { enum: [...names] } } }, else: ref("stage-other") },
     ],
   };
   return definitions;
 }
 
-/** Builds the JSON Schema (draft-07) of a pipeline file, `.capstan/pipelines/<name>.yml`. */
-export function buildPipelineSchema(): JsonSchema {
+/**
+ * Builds the JSON Schema (draft-07) of a pipeline file, `.capstan/pipelines/<name>.yml`, for the
+ * stage types of a catalog (default: the built-in ones).
+ */
+export function buildPipelineSchema(catalog: StageCatalog = builtinStages()): JsonSchema {
   const definitions: Record<string, JsonSchema> = {
     window: windowDefinition,
     "pipeline-notification": notificationDefinition(PIPELINE_EVENTS, "pipeline"),
     "stage-notification": notificationDefinition(STAGE_EVENTS, "stage"),
     "judgment-notification": notificationDefinition(JUDGMENT_EVENTS, "manual judgment"),
     ...triggerDefinitions,
-    ...stageDefinitions(),
+    ...stageDefinitions(stageTypeSpecs(catalog)),
   };
   const root: JsonSchema = {
     $schema: "http://json-schema.org/draft-07/schema#",
@@ -191,10 +201,14 @@ export function addMarkdown(schema: JsonSchema): JsonSchema {
   return out;
 }
 
-let cached: JsonSchema | undefined;
+const built = new WeakMap<StageCatalog, JsonSchema>();
 
-/** The pipeline schema, built once. */
-export function pipelineSchema(): JsonSchema {
-  cached ??= buildPipelineSchema();
-  return cached;
+/** The pipeline schema of a catalog's stage types, built once per catalog. */
+export function pipelineSchema(catalog: StageCatalog = builtinStages()): JsonSchema {
+  let schema = built.get(catalog);
+  if (!schema) {
+    schema = buildPipelineSchema(catalog);
+    built.set(catalog, schema);
+  }
+  return schema;
 }

@@ -1,5 +1,6 @@
 import type { PathSegment } from "../loader/yaml-loader.js";
-import { pipelineSchema, STAGE_TYPE_SPECS, stageDefinitionName } from "./pipeline-schema.js";
+import type { StageCatalog } from "../stages/catalog.js";
+import { pipelineSchema, stageDefinitionName, stageTypeSpecs } from "./pipeline-schema.js";
 import type { JsonSchema } from "./schema-kit.js";
 import { pick, resolveRef, schemaAt } from "./schema-walk.js";
 import { typeLabel } from "./type-label.js";
@@ -126,9 +127,9 @@ function summarize(root: JsonSchema, schemas: JsonSchema[]): FieldSummary[] {
   return [...byName.values()];
 }
 
-/** The stage types Capstan knows, in documentation order. */
-export function stageTypes(): StageTypeInfo[] {
-  return STAGE_TYPE_SPECS.map((spec) => ({
+/** The stage types of a catalog (default: the built-in ones), in documentation order. */
+export function stageTypes(catalog?: StageCatalog): StageTypeInfo[] {
+  return stageTypeSpecs(catalog).map((spec) => ({
     name: spec.type,
     label: spec.label,
     description: spec.description,

@@ -1,8 +1,11 @@
 import type { ErrorObject, ValidateFunction } from "ajv";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { LoadedDocument, PathSegment } from "../loader/yaml-loader.js";
+import type { StageCatalog } from "../stages/catalog.js";
+import { builtinStages } from "../stages/index.js";
 import { applicationSchema } from "./application-schema.js";
-import { pipelineSchema, STAGE_TYPE_NAMES, stageDefinitionName } from "./pipeline-schema.js";
+import { catalogStageValidator, hasGeneratedValidator } from "./catalog-validators.js";
+import { pipelineSchema, stageDefinitionName } from "./pipeline-schema.js";
 import { validatorExportName } from "./runtime-schema.js";
 import { ErrorMapper } from "./schema-error-mapper.js";
 import * as generated from "./validators.generated.js";
@@ -18,10 +21,18 @@ function validator(name: string): ValidateFunction {
   return fn;
 }
 
-const KNOWN_STAGE_TYPES = new Set(STAGE_TYPE_NAMES);
+/** The validator of one stage's type: generated for built-in types, compiled for a catalog's own. */
+function stageValidator(catalog: StageCatalog, type: string): ValidateFunction {
+  if (hasGeneratedValidator(catalog, type)) return validator(validatorExportName(stageDefinitionName(type)));
+  if (catalog.get(type)) return catalogStageValidator(catalog, type);
+  return validator(validatorExportName("stage-other"));
+}
 
-/** Checks a loaded pipeline file against the pipeline schema; one diagnostic per problem. */
-export function validateSchema(doc: LoadedDocument): Diagnostic[] {
+/**
+ * Checks a loaded pipeline file against the pipeline schema of a catalog's stage types (default:
+ * the built-in ones); one diagnostic per problem.
+ */
+export function validateSchema(doc: LoadedDocument, catalog: StageCatalog = builtinStages()): Diagnostic[] {
   const data = doc.value;
   const found: { error: ErrorObject; base: PathSegment[] }[] = [];
   const run = (fn: ValidateFunction, value: unknown, base: PathSegment[]) => {
@@ -38,13 +49,11 @@ export function validateSchema(doc: LoadedDocument): Diagnostic[] {
         run(shape, stage, base);
         continue;
       }
-      const type = (stage as { type: string }).type;
-      const definition = KNOWN_STAGE_TYPES.has(type) ? stageDefinitionName(type) : "stage-other";
-      run(validator(validatorExportName(definition)), stage, base);
+      run(stageValidator(catalog, (stage as { type: string }).type), stage, base);
     }
   }
   if (found.length === 0) return [];
-  return toDiagnostics(new ErrorMapper(doc, pipelineSchema(), "pipeline"), found);
+  return toDiagnostics(new ErrorMapper(doc, pipelineSchema(catalog), "pipeline"), found);
 }
 
 /** Checks a loaded `.capstan/application.yml` against the application schema. */

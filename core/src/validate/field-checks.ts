@@ -2,17 +2,23 @@ import { type Diagnostic, diagnostic } from "../diagnostics/diagnostic.js";
 import { didYouMean } from "../diagnostics/did-you-mean.js";
 import { cronProblem } from "../model/cron.js";
 import type { ExecutionWindow, Pipeline, Stage } from "../model/types.js";
-import { CAPSTAN_STAGE_TYPES, SPINNAKER_ONLY_STAGE_TYPES } from "./stage-types.js";
+import type { StageCatalog } from "../stages/catalog.js";
+import { builtinStages } from "../stages/index.js";
 
 const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;
-const SPINNAKER_ONLY = new Set(SPINNAKER_ONLY_STAGE_TYPES);
-const CAPSTAN = new Set(CAPSTAN_STAGE_TYPES);
 
-/** Checks that need more than the schema: types, windows, cron, parameters. */
-export function checkFields(pipeline: Pipeline, runnableTypes?: ReadonlySet<string>): Diagnostic[] {
+/**
+ * Checks that need more than the schema: types, windows, cron, parameters. Stage types come from
+ * the catalog; known types outside `runnableTypes` get a warning.
+ */
+export function checkFields(
+  pipeline: Pipeline,
+  runnableTypes?: ReadonlySet<string>,
+  catalog: StageCatalog = builtinStages(),
+): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const stage of pipeline.stages) {
-    out.push(...checkStageType(stage, runnableTypes));
+    out.push(...checkStageType(stage, catalog, runnableTypes));
     if (stage.window) out.push(...checkWindow(stage.window));
   }
   for (const trigger of pipeline.triggers) {
@@ -29,10 +35,14 @@ export function checkFields(pipeline: Pipeline, runnableTypes?: ReadonlySet<stri
   return out;
 }
 
-function checkStageType(stage: Stage, runnableTypes?: ReadonlySet<string>): Diagnostic[] {
+function checkStageType(
+  stage: Stage,
+  catalog: StageCatalog,
+  runnableTypes?: ReadonlySet<string>,
+): Diagnostic[] {
   const span = stage.source.fields.type?.value;
   if (!span || stage.type === "") return [];
-  if (SPINNAKER_ONLY.has(stage.type)) {
+  if (catalog.isSpinnakerOnly(stage.type)) {
     return [
       diagnostic(
         "stage-type-unsupported",
@@ -42,13 +52,14 @@ function checkStageType(stage: Stage, runnableTypes?: ReadonlySet<string>): Diag
       ),
     ];
   }
-  if (!CAPSTAN.has(stage.type)) {
-    const hint = didYouMean(stage.type, CAPSTAN_STAGE_TYPES);
+  if (!catalog.get(stage.type)) {
+    const known = catalog.types();
+    const hint = didYouMean(stage.type, known);
     return [
       diagnostic(
         "unknown-stage-type",
         "error",
-        `Unknown stage type '${stage.type}'.${hint || ` Stage types: ${CAPSTAN_STAGE_TYPES.join(", ")}.`}`,
+        `Unknown stage type '${stage.type}'.${hint || ` Stage types: ${known.join(", ")}.`}`,
         span,
         { data: { name: stage.type, suggestion: hint ? hint.slice(15, -2) : undefined } },
       ),

@@ -1,6 +1,5 @@
 export * from "./expressions.js";
 export * from "./field-checks.js";
 export * from "./graph-checks.js";
-export * from "./stage-types.js";
 export * from "./unquoted-expressions.js";
 export * from "./validate.js";

@@ -1,18 +1,22 @@
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import type { StageRegistry } from "../engine/handler.js";
 import { type LoadedDocument, type LoadOptions, loadYaml } from "../loader/yaml-loader.js";
 import { buildPipeline } from "../model/build-pipeline.js";
 import type { Pipeline } from "../model/types.js";
 import { validateSchema } from "../schema/index.js";
-import { checkStageHandlers, defaultStageRegistry } from "../stages/index.js";
+import type { StageCatalog } from "../stages/catalog.js";
+import { builtinStages, checkStageHandlers } from "../stages/index.js";
 import { checkExpressions } from "./expressions.js";
 import { checkFields } from "./field-checks.js";
 import { checkGraph } from "./graph-checks.js";
 import { checkUnquotedExpressions } from "./unquoted-expressions.js";
 
 export interface ValidateOptions extends LoadOptions {
+  /** The stage types the file may use (default: the built-in ones); their own checks run too. */
+  stages?: StageCatalog;
   /**
    * Stage types the engine can run; known types outside it get a warning. Defaults to the
-   * types of the default stage registry, whose handlers' own static checks also run.
+   * catalog's types that have a handler.
    */
   runnableTypes?: ReadonlySet<string>;
   /**
@@ -73,7 +77,8 @@ export interface ValidationParts {
 
 /** Runs every check and returns the findings grouped by check (see `assembleDiagnostics`). */
 export function validateParts(document: LoadedDocument, options: ValidateOptions = {}): ValidationParts {
-  const { pipeline, diagnostics: build } = buildPipeline(document);
+  const types = stageTypesOf(options);
+  const { pipeline, diagnostics: build } = buildPipeline(document, types.catalog);
   const unquoted = checkUnquotedExpressions(document);
   const notCut = cutLineFilter(document, unquoted);
   const extra: Diagnostic[] = [];
@@ -84,11 +89,11 @@ export function validateParts(document: LoadedDocument, options: ValidateOptions
     yaml: document.diagnostics.filter(notCut),
     unquoted,
     root: document.value === null || typeof document.value !== "object" ? rootProblem(document) : [],
-    schema: validateSchema(document).filter(notCut),
+    schema: validateSchema(document, types.catalog).filter(notCut),
     build,
     graph: checkGraph(pipeline),
-    fields: checkFields(pipeline, options.runnableTypes ?? defaultStageTypes().runnable),
-    handlers: checkStageHandlers(pipeline, defaultStageTypes().registry),
+    fields: checkFields(pipeline, types.runnable, types.catalog),
+    handlers: checkStageHandlers(pipeline, types.registry),
     // Expressions that YAML cut short are reported once, as expression-unquoted.
     expressions: checkExpressions(document, pipeline).filter(notCut),
     extra,
@@ -122,17 +127,31 @@ export function assembleDiagnostics(parts: ValidationParts, textLength: number):
   return sortDiagnostics(clampSpans(diagnostics, textLength));
 }
 
-let registryCache:
-  | { registry: ReturnType<typeof defaultStageRegistry>; runnable: ReadonlySet<string> }
-  | undefined;
+/** What validation reads of a catalog: the catalog, its handlers' registry and its runnable types. */
+export interface ValidationStageTypes {
+  catalog: StageCatalog;
+  registry: StageRegistry;
+  runnable: ReadonlySet<string>;
+}
 
-/** The default stage registry and its runnable types, built once: validation only reads them. */
-export function defaultStageTypes() {
-  if (!registryCache) {
-    const registry = defaultStageRegistry();
-    registryCache = { registry, runnable: new Set(registry.types()) };
+const registries = new WeakMap<StageCatalog, StageRegistry>();
+
+/** The stage types validation uses for these options, with the catalog's registry built once. */
+export function stageTypesOf(
+  options: Pick<ValidateOptions, "stages" | "runnableTypes">,
+): ValidationStageTypes {
+  const catalog = options.stages ?? builtinStages();
+  let registry = registries.get(catalog);
+  if (!registry) {
+    registry = catalog.registry();
+    registries.set(catalog, registry);
   }
-  return registryCache;
+  return { catalog, registry, runnable: options.runnableTypes ?? catalog.runnableTypes() };
+}
+
+/** The built-in stage types as validation reads them. */
+export function defaultStageTypes(): ValidationStageTypes {
+  return stageTypesOf({});
 }
 
 function rootProblem(document: LoadedDocument): Diagnostic[] {

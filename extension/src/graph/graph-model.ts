@@ -1,4 +1,4 @@
-import { buildPipeline, loadYaml, type Pipeline, type Stage } from "@capstan/core";
+import { buildPipeline, builtinStages, loadYaml, type Pipeline, type Stage } from "@capstan/core";
 import dagre from "@dagrejs/dagre";
 
 /** A stage drawn as a node; coordinates are the node's centre (dagre's convention). */
@@ -50,33 +50,9 @@ const NODE_WIDTH = 190;
 const NODE_HEIGHT = 58;
 const JUDGMENT_HEIGHT = 74;
 
-const ICONS: Record<string, string> = {
-  wait: "wait",
-  manualJudgment: "judgment",
-  checkPreconditions: "check",
-  evaluateVariables: "variables",
-  run: "run",
-  webhook: "webhook",
-  pipeline: "pipeline",
-  deploy: "deploy",
-  deployManifest: "deploy",
-  resizeServerGroup: "resize",
-  scaleManifest: "resize",
-  destroyServerGroup: "destroy",
-  deleteManifest: "destroy",
-  disableServerGroup: "disable",
-  disableManifest: "disable",
-  enableServerGroup: "enable",
-  enableManifest: "enable",
-  rollbackServerGroup: "rollback",
-  undoRolloutManifest: "rollback",
-  kayentaCanary: "canary",
-  canary: "canary",
-};
-
-/** The icon key for a stage type ("stage" for anything without its own icon). */
+/** The icon key for a stage type, from its definition ("stage" for anything without its own icon). */
 export function iconFor(type: string): string {
-  return ICONS[type] ?? "stage";
+  return builtinStages().icon(type);
 }
 
 const JUDGMENT_TEST =

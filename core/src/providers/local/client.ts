@@ -61,36 +61,36 @@ export class LocalProvider implements Provider {
   }
 
   async listServerGroups(cluster: string): Promise<ServerGroup[]> {
-    return (await this.connection.request({ method: "listServerGroups", cluster })) as ServerGroup[];
+    return (await this.connection.request({ method: "serverGroup.list", cluster })) as ServerGroup[];
   }
 
   async getServerGroup(name: string): Promise<ServerGroup | undefined> {
-    const all = (await this.connection.request({ method: "listServerGroups" })) as ServerGroup[];
+    const all = (await this.connection.request({ method: "serverGroup.list" })) as ServerGroup[];
     return all.find((g) => g.name === name);
   }
 
   createServerGroup(spec: ServerGroupSpec): Promise<ServerGroup> {
-    return this.connection.request({ method: "createServerGroup", spec }) as Promise<ServerGroup>;
+    return this.connection.request({ method: "serverGroup.create", spec }) as Promise<ServerGroup>;
   }
 
   resizeServerGroup(name: string, capacity: Capacity): Promise<ServerGroup> {
-    return this.connection.request({ method: "resizeServerGroup", name, capacity }) as Promise<ServerGroup>;
+    return this.connection.request({ method: "serverGroup.resize", name, capacity }) as Promise<ServerGroup>;
   }
 
   enableServerGroup(name: string): Promise<ServerGroup> {
-    return this.connection.request({ method: "enableServerGroup", name }) as Promise<ServerGroup>;
+    return this.connection.request({ method: "serverGroup.enable", name }) as Promise<ServerGroup>;
   }
 
   disableServerGroup(name: string, desiredPercentage?: number): Promise<ServerGroup> {
     return this.connection.request({
-      method: "disableServerGroup",
+      method: "serverGroup.disable",
       name,
       desiredPercentage,
     }) as Promise<ServerGroup>;
   }
 
   async destroyServerGroup(name: string): Promise<void> {
-    await this.connection.request({ method: "destroyServerGroup", name });
+    await this.connection.request({ method: "serverGroup.destroy", name });
   }
 
   async cloneServerGroup(source: string, overrides: Partial<ServerGroupSpec>): Promise<ServerGroup> {

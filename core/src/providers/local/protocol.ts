@@ -21,12 +21,12 @@ export interface LocalHealthCheck {
 /** A request from the CLI (or a stage) to the supervisor, one JSON line per connection. */
 export type LocalRequest =
   | { method: "status" }
-  | { method: "listServerGroups"; cluster?: string }
-  | { method: "createServerGroup"; spec: ServerGroupSpec }
-  | { method: "resizeServerGroup"; name: string; capacity: Capacity }
-  | { method: "enableServerGroup"; name: string }
-  | { method: "disableServerGroup"; name: string; desiredPercentage?: number }
-  | { method: "destroyServerGroup"; name: string }
+  | { method: "serverGroup.list"; cluster?: string }
+  | { method: "serverGroup.create"; spec: ServerGroupSpec }
+  | { method: "serverGroup.resize"; name: string; capacity: Capacity }
+  | { method: "serverGroup.enable"; name: string }
+  | { method: "serverGroup.disable"; name: string; desiredPercentage?: number }
+  | { method: "serverGroup.destroy"; name: string }
   | { method: "shutdown"; purge?: boolean };
 
 export type LocalResponse = { ok: true; result: unknown } | { ok: false; error: string };

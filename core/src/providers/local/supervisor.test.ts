@@ -65,10 +65,10 @@ describe("Supervisor", () => {
     const { host, alive, signals } = fakeHost();
     const s = new Supervisor(emptyState(), host);
     supervisors.push(s);
-    const created = (await s.handle({ method: "createServerGroup", spec: spec(3) })) as { name: string };
+    const created = (await s.handle({ method: "serverGroup.create", spec: spec(3) })) as { name: string };
     expect(created.name).toBe("app-prod-v000");
     // The same token returns the same group.
-    expect(((await s.handle({ method: "createServerGroup", spec: spec(3) })) as { name: string }).name).toBe(
+    expect(((await s.handle({ method: "serverGroup.create", spec: spec(3) })) as { name: string }).name).toBe(
       "app-prod-v000",
     );
     await settle(s, host);
@@ -82,7 +82,7 @@ describe("Supervisor", () => {
     expect(s.backends("app-prod")).toHaveLength(3);
 
     await s.handle({
-      method: "resizeServerGroup",
+      method: "serverGroup.resize",
       name: "app-prod-v000",
       capacity: { min: 1, desired: 1, max: 1 },
     });
@@ -91,10 +91,10 @@ describe("Supervisor", () => {
     expect(status.clusters[0].serverGroups[0].instances).toHaveLength(1);
     expect(signals.filter(([, sig]) => sig === "SIGTERM")).toHaveLength(2);
 
-    const next = (await s.handle({ method: "createServerGroup", spec: spec(1, "v2") })) as { name: string };
+    const next = (await s.handle({ method: "serverGroup.create", spec: spec(1, "v2") })) as { name: string };
     expect(next.name).toBe("app-prod-v001");
     await settle(s, host);
-    await s.handle({ method: "disableServerGroup", name: "app-prod-v000" });
+    await s.handle({ method: "serverGroup.disable", name: "app-prod-v000" });
     const groups = s.status().clusters[0].serverGroups;
     expect(groups.map((g) => [g.name, g.disabled, g.takingTraffic, g.instances[0].healthState])).toEqual([
       ["app-prod-v000", true, 0, "OutOfService"],
@@ -102,13 +102,13 @@ describe("Supervisor", () => {
     ]);
     await expect(
       s.handle({
-        method: "resizeServerGroup",
+        method: "serverGroup.resize",
         name: "app-prod-v001",
         capacity: { min: 2, desired: 1, max: 1 },
       }),
     ).rejects.toThrow(/min <= desired <= max/);
     // Destroy answers once the group's instances are stopped and it is gone.
-    const destroyed = s.handle({ method: "destroyServerGroup", name: "app-prod-v000" });
+    const destroyed = s.handle({ method: "serverGroup.destroy", name: "app-prod-v000" });
     await settle(s, host);
     expect(await destroyed).toEqual({ destroyed: "app-prod-v000", existed: true });
     expect(s.status().clusters[0].serverGroups.map((g) => g.name)).toEqual(["app-prod-v001"]);
@@ -118,7 +118,7 @@ describe("Supervisor", () => {
     const { host, alive, logs, saved } = fakeHost();
     const s = new Supervisor(emptyState(), host);
     supervisors.push(s);
-    await s.handle({ method: "createServerGroup", spec: spec(2) });
+    await s.handle({ method: "serverGroup.create", spec: spec(2) });
     await settle(s, host);
     const [first, second] = s.status().clusters[0].serverGroups[0].instances;
     alive.delete(first.pid!);
@@ -152,7 +152,7 @@ describe("Supervisor", () => {
     host.health = async () => (failing ? { ok: false, reason: "no answer within 1000 ms" } : { ok: true });
     const s = new Supervisor(emptyState(), host);
     supervisors.push(s);
-    await s.handle({ method: "createServerGroup", spec: spec(1) });
+    await s.handle({ method: "serverGroup.create", spec: spec(1) });
     await settle(s, host);
     const [instance] = s.status().clusters[0].serverGroups[0].instances;
     failing = true;

@@ -242,32 +242,32 @@ export class Supervisor {
     switch (request.method) {
       case "status":
         return this.status();
-      case "listServerGroups":
+      case "serverGroup.list":
         return this.status()
           .clusters.filter((c) => request.cluster === undefined || c.name === request.cluster)
           .flatMap((c) => c.serverGroups);
-      case "createServerGroup":
+      case "serverGroup.create":
         return this.create(request.spec);
-      case "resizeServerGroup":
+      case "serverGroup.resize":
         return this.mutate(request.name, (g) => {
           const problem = capacityProblem(request.capacity);
           if (problem) return problem;
           g.capacity = { ...request.capacity };
           return undefined;
         });
-      case "enableServerGroup":
+      case "serverGroup.enable":
         return this.mutate(request.name, (g) => {
           g.disabledPercentage = 0;
           return undefined;
         });
-      case "disableServerGroup":
+      case "serverGroup.disable":
         return this.mutate(request.name, (g) => {
           const p = request.desiredPercentage ?? 100;
           if (!(p >= 0 && p <= 100)) return `desiredPercentage must be within 0..100, got ${p}`;
           g.disabledPercentage = p;
           return undefined;
         });
-      case "destroyServerGroup":
+      case "serverGroup.destroy":
         return this.destroy(request.name);
       default:
         throw new Error(`unknown request '${(request as { method: string }).method}'`);

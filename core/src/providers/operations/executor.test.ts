@@ -123,9 +123,9 @@ describe("plan executor", () => {
       [
         { op: "create", spec: spec("c") },
         { op: "waitHealthy", target: { var: "deployed" }, percent: 100 },
-        { op: "shrinkCluster", shrinkToSize: 2, allowDeleteActive: false, retainLargerOverNewer: false },
-        { op: "disableCluster", remaining: 1, preferLargerOverNewer: false },
-        { op: "scaleDownCluster", remaining: 1, preferLargerOverNewer: false, allowScaleDownActive: false },
+        { op: "cluster.shrink", shrinkToSize: 2, allowDeleteActive: false, retainLargerOverNewer: false },
+        { op: "cluster.disable", remaining: 1, preferLargerOverNewer: false },
+        { op: "cluster.scaleDown", remaining: 1, preferLargerOverNewer: false, allowScaleDownActive: false },
       ],
       { vars: { source: "app-prod-v001" } },
     );
@@ -139,7 +139,7 @@ describe("plan executor", () => {
     for (const image of ["a", "b"]) await p.createServerGroup(spec(image));
     const { result } = await run(p, [
       { op: "create", spec: spec("c") },
-      { op: "shrinkCluster", shrinkToSize: 1, allowDeleteActive: true, retainLargerOverNewer: false },
+      { op: "cluster.shrink", shrinkToSize: 1, allowDeleteActive: true, retainLargerOverNewer: false },
     ]);
     expect(result).toEqual({ status: "SUCCEEDED" });
     expect(p.summary()).toEqual(["app-prod-v002:2:on"]);
@@ -177,7 +177,7 @@ describe("plan executor", () => {
     await p.createServerGroup(spec("a", 1));
     await p.createServerGroup(spec("b", 3));
     await p.disableServerGroup("app-prod-v000");
-    const { result } = await run(p, [{ op: "rollbackCluster", percent: 100 }]);
+    const { result } = await run(p, [{ op: "cluster.rollback", percent: 100 }]);
     expect(result).toEqual({ status: "SUCCEEDED" });
     expect(p.summary()).toEqual(["app-prod-v000:3:on", "app-prod-v001:3:off"]);
   });

@@ -275,11 +275,11 @@ async function runStep(env: PlanEnv, plan: PlanState, op: Op): Promise<StepOutco
       env.log(`validation pipeline '${op.pipeline}' at ${op.percent}% succeeded`);
       return { done: true };
     }
-    case "disableCluster":
-    case "scaleDownCluster":
-    case "shrinkCluster":
+    case "cluster.disable":
+    case "cluster.scaleDown":
+    case "cluster.shrink":
       return expandClusterOp(env, plan, op);
-    case "rollbackCluster": {
+    case "cluster.rollback": {
       const groups = newestFirst(await env.provider.listServerGroups(plan.target.cluster));
       if (groups.length < 2)
         throw new StepError(`cluster ${plan.target.cluster} needs at least two server groups to roll back`);
@@ -316,7 +316,7 @@ async function runStep(env: PlanEnv, plan: PlanState, op: Op): Promise<StepOutco
 async function expandClusterOp(
   env: PlanEnv,
   plan: PlanState,
-  op: Extract<Op, { op: "disableCluster" | "scaleDownCluster" | "shrinkCluster" }>,
+  op: Extract<Op, { op: "cluster.disable" | "cluster.scaleDown" | "cluster.shrink" }>,
 ): Promise<StepOutcome> {
   const groups = await env.provider.listServerGroups(plan.target.cluster);
   // Inside a deploy, the group it just created is left out like an ancestor deploy's.
@@ -324,11 +324,11 @@ async function expandClusterOp(
   let selected: ServerGroup[];
   let operation: string;
   let ops: (name: string) => Op;
-  if (op.op === "disableCluster") {
+  if (op.op === "cluster.disable") {
     selected = selectDisableCluster(groups, excluded, op.remaining, op.preferLargerOverNewer);
     operation = GUARDED_OPERATIONS.disableCluster;
     ops = (name) => ({ op: "disable", target: { name } });
-  } else if (op.op === "scaleDownCluster") {
+  } else if (op.op === "cluster.scaleDown") {
     selected = selectScaleDownCluster(
       groups,
       excluded,

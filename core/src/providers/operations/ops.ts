@@ -22,15 +22,15 @@ export type Op =
   | { op: "destroy"; target: SgRef }
   | { op: "delay"; ms: number; label: string }
   | { op: "validationPipeline"; pipeline: string; parameters: Record<string, unknown>; percent: number }
-  | { op: "disableCluster"; remaining: number; preferLargerOverNewer: boolean }
+  | { op: "cluster.disable"; remaining: number; preferLargerOverNewer: boolean }
   | {
-      op: "scaleDownCluster";
+      op: "cluster.scaleDown";
       remaining: number;
       preferLargerOverNewer: boolean;
       allowScaleDownActive: boolean;
     }
-  | { op: "shrinkCluster"; shrinkToSize: number; allowDeleteActive: boolean; retainLargerOverNewer: boolean }
-  | { op: "rollbackCluster"; percent: number }
+  | { op: "cluster.shrink"; shrinkToSize: number; allowDeleteActive: boolean; retainLargerOverNewer: boolean }
+  | { op: "cluster.rollback"; percent: number }
   | { op: "rollbackDeploy"; mode: "disableOnly" | "enableAndDisableOnly"; destroyLatest: boolean };
 
 /** Where a plan runs: provider coordinates and the cluster. */

@@ -8,13 +8,13 @@ import { type DeployCluster, readDeployCluster } from "../../providers/stage-con
 /** Orca's strategy steps after the new group is up (redblack, highlander), given a source group exists. */
 function strategyOps(c: DeployCluster): Op[] {
   if (c.strategy === "highlander") {
-    return [{ op: "shrinkCluster", shrinkToSize: 1, allowDeleteActive: true, retainLargerOverNewer: false }];
+    return [{ op: "cluster.shrink", shrinkToSize: 1, allowDeleteActive: true, retainLargerOverNewer: false }];
   }
   if (c.strategy !== "redblack") return [];
   const ops: Op[] = [];
   if (c.maxRemainingAsgs > 0) {
     ops.push({
-      op: "shrinkCluster",
+      op: "cluster.shrink",
       shrinkToSize: c.maxRemainingAsgs,
       allowDeleteActive: false,
       retainLargerOverNewer: false,
@@ -22,12 +22,12 @@ function strategyOps(c: DeployCluster): Op[] {
   }
   if (c.delayBeforeDisableMs > 0)
     ops.push({ op: "delay", ms: c.delayBeforeDisableMs, label: "Wait Before Disable" });
-  ops.push({ op: "disableCluster", remaining: 1, preferLargerOverNewer: false });
+  ops.push({ op: "cluster.disable", remaining: 1, preferLargerOverNewer: false });
   if (c.scaleDown) {
     if (c.delayBeforeScaleDownMs > 0)
       ops.push({ op: "delay", ms: c.delayBeforeScaleDownMs, label: "Wait Before Scale Down" });
     ops.push({
-      op: "scaleDownCluster",
+      op: "cluster.scaleDown",
       remaining: 1,
       preferLargerOverNewer: false,
       allowScaleDownActive: false,

@@ -7,5 +7,5 @@ import { readNumber } from "../../providers/stage-config.js";
  * waits for it to be healthy, then disables the newest. Needs two groups and one enabled.
  */
 export const rollbackClusterStage: StageHandler = clusterStage("rollbackCluster", (data) => [
-  { op: "rollbackCluster", percent: readNumber(data.targetHealthyRollbackPercentage) ?? 100 },
+  { op: "cluster.rollback", percent: readNumber(data.targetHealthyRollbackPercentage) ?? 100 },
 ]);
