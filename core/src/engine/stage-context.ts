@@ -1,9 +1,8 @@
 import type { Pipeline, Stage } from "../model/types.js";
 import type { NewCommand } from "./commands.js";
 import type { ConditionResult, ExpressionScope } from "./expressions.js";
-import type { StageContext } from "./handler.js";
 import type { ExecutionRecord, ExpressionSummary, StageRecord } from "./record.js";
-import type { EngineServices } from "./services.js";
+import type { EngineServices, StageContext } from "./types.js";
 
 /** What a stage context needs from the runner that made it. */
 export interface StageContextHost {
