@@ -18,7 +18,10 @@ export type BinaryOperator =
   | ">="
   | "and"
   | "or"
-  | "matches";
+  | "matches"
+  | "between"
+  | "instanceof"
+  | "^";
 
 export type SelectionMode = "all" | "first" | "last";
 

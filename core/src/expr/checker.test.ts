@@ -225,6 +225,19 @@ describe("checkExpression", () => {
     ]);
   });
 
+  it("lets instanceof name Spinnaker's allowed types, and only those", () => {
+    const codes = (source: string) =>
+      check(source).diagnostics.map((d) => [d.code, d.span.start, d.span.end]);
+    expect(codes("x instanceof T(String) and y instanceof T(java.lang.Integer)")).toEqual([]);
+    expect(codes("x instanceof T(java.lang.Runtime)")).toEqual([["type-reference-not-allowed", 13, 33]]);
+    expect(codes("x instanceof T(List)")).toEqual([["type-reference-not-allowed", 13, 20]]);
+    // Anywhere else T(...) is still refused.
+    expect(codes("T(String).valueOf(1)")).toEqual([
+      ["type-reference-not-allowed", 0, 9],
+      ["method-not-allowed", 10, 17],
+    ]);
+  });
+
   it("compiles literal regular expressions and reports refused ones", () => {
     expect(
       check("'aa' matches '(a)\\1' or 'x'.split('[').size() > 1 or 'y'.matches('(a+)+$')").diagnostics,

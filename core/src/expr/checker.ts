@@ -15,6 +15,7 @@ import {
   VARIABLES,
 } from "./catalog.js";
 import { type ExprDiagnostic, exprDiagnostic, shiftDiagnostic } from "./diagnostic.js";
+import { javaTypeTest } from "./java-types.js";
 import { parseExpression } from "./parser.js";
 import { compileRegex } from "./regex.js";
 import { scanTemplate } from "./template.js";
@@ -230,6 +231,17 @@ class Checker {
           this.checkJudgmentComparison(node.left, node.right, false);
           this.checkJudgmentComparison(node.right, node.left, false);
         } else if (node.operator === "matches") this.checkRegex(node.right);
+        else if (node.operator === "instanceof" && node.right.kind === "typeReference") {
+          // `x instanceof T(String)` is the one place a type may be named.
+          if (!javaTypeTest(node.right.typeName))
+            this.report(
+              "type-reference-not-allowed",
+              `T(${node.right.typeName}) is not available: 'instanceof' takes T(String), T(Integer), T(Long), T(Double), T(Boolean) or another of Spinnaker's allowed types.`,
+              node.right.span,
+            );
+          this.visit(node.left, inElement);
+          return;
+        }
         break;
       case "property":
       case "index":

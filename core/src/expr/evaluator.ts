@@ -2,11 +2,13 @@ import { type BinaryNode, type ExprNode, forEachChild } from "./ast.js";
 import { checkString, type EvalState, type EvaluationContext, newState, tick } from "./context.js";
 import type { ExprDiagnostic } from "./diagnostic.js";
 import { resolveFunction } from "./functions.js";
-import { resolveMethod } from "./methods.js";
+import { javaTypeTest } from "./java-types.js";
+import { javaTrim, resolveMethod } from "./methods.js";
 import { parseExpression } from "./parser.js";
 import { compileRegex, type Regex, regexMatches } from "./regex.js";
 import {
   compareValues,
+  describeValue,
   ExprError,
   isDouble,
   isMap,
@@ -18,6 +20,7 @@ import {
   toBooleanStrict,
   toJavaString,
   toPlain,
+  toSpelText,
   typeName,
   type Value,
   type ValueMap,
@@ -149,11 +152,24 @@ export function compileNode(node: ExprNode): Code {
           return readIndex(target, name);
         };
       }
+      if (key.kind === "identifier") {
+        // As in SpEL, `map[name]` reads the key "name" itself; on a list `list[i]` reads `i`.
+        const name = key.name;
+        return (st, self) => {
+          const target = object(st, self);
+          if (isMap(target)) return target[name] ?? null;
+          if (target === null && safe) return null;
+          const root = st.ctx.root;
+          return readIndex(target, isMap(root) ? (root[name] ?? null) : null);
+        };
+      }
+      // The index is evaluated against the root, not the element of a selection (SpEL does so;
+      // #this inside the brackets is the root too).
       const index = compileNode(key);
       return (st, self) => {
         const target = object(st, self);
         if (target === null && safe) return null;
-        return readIndex(target, index(st, self));
+        return readIndex(target, index(st, st.ctx.root));
       };
     }
     case "method":
@@ -203,7 +219,8 @@ export function compileNode(node: ExprNode): Code {
         if (!isNumber(v))
           throw new ExprError("TypeError", `Unary '${node.operator}' needs a number, got ${typeName(v)}.`);
         if (!negate) return v;
-        return isDouble(v) ? makeDouble(-numberOf(v)) : -numberOf(v);
+        // SpEL negates as `0 - x`, so -0.0 is 0.0.
+        return isDouble(v) ? makeDouble(0 - numberOf(v)) : 0 - numberOf(v);
       };
     }
     case "binary":
@@ -263,21 +280,28 @@ function readProperty(target: Value, name: string, safe: boolean): Value {
   );
 }
 
+/** A list or string index as Spring converts it to an Integer: numbers truncate, text is parsed. */
+function indexNumber(key: Value): number {
+  if (isNumber(key)) return Math.trunc(numberOf(key));
+  if (typeof key === "string") {
+    const t = javaTrim(key);
+    if (/^[+-]?\d{1,10}$/.test(t)) return Number(t);
+  }
+  return Number.NaN;
+}
+
 function readIndex(target: Value, key: Value): Value {
   if (isMap(target)) {
-    if (key === null) return null;
-    return target[toJavaString(key)] ?? null;
+    // Data maps have String keys and SpEL does not convert the index: labels[1] is null even
+    // when there is a key "1".
+    return typeof key === "string" ? (target[key] ?? null) : null;
   }
   if (Array.isArray(target) || typeof target === "string") {
-    const i = isNumber(key)
-      ? numberOf(key)
-      : typeof key === "string" && /^\d+$/.test(key)
-        ? Number(key)
-        : Number.NaN;
+    const i = indexNumber(key);
     if (!Number.isInteger(i))
       throw new ExprError(
         "TypeError",
-        `A ${typeName(target)} is indexed by a whole number, not ${typeName(key)}.`,
+        `A ${typeName(target)} is indexed by a whole number, not ${typeName(key)}${key === null ? "" : ` ${describeValue(key)}`}.`,
       );
     if (i < 0 || i >= target.length)
       throw new ExprError(
@@ -415,6 +439,37 @@ function compileBinary(node: BinaryNode): Code {
       return (st, self) => compareValues(left(st, self), right(st, self)) > 0;
     case ">=":
       return (st, self) => compareValues(left(st, self), right(st, self)) >= 0;
+    case "between":
+      return (st, self) => {
+        const value = left(st, self);
+        const range = right(st, self);
+        if (!Array.isArray(range) || range.length !== 2)
+          throw new ExprError(
+            "TypeError",
+            `The right operand of 'between' must be a list of two elements, {low, high}; got ${typeName(range)} ${describeValue(range)}.`,
+          );
+        return compareValues(value, range[0]) >= 0 && compareValues(value, range[1]) <= 0;
+      };
+    case "instanceof": {
+      if (node.right.kind !== "typeReference")
+        return (st, self) => {
+          left(st, self);
+          right(st, self);
+          throw new ExprError(
+            "TypeError",
+            "The right operand of 'instanceof' must be a type: T(String), T(Integer), T(Long), T(Double) or T(Boolean).",
+          );
+        };
+      const test = javaTypeTest(node.right.typeName);
+      if (!test)
+        return fail(
+          "ExpressionNotAllowed",
+          `T(${node.right.typeName}) is not available: only T(String), T(Integer), T(Long), T(Double), T(Boolean) and Spinnaker's other allowed types can follow 'instanceof'.`,
+        );
+      return (st, self) => test(left(st, self));
+    }
+    case "^":
+      return (st, self) => power(left(st, self), right(st, self));
     case "matches": {
       const literal =
         node.right.kind === "literal" && typeof node.right.value === "string" ? node.right.value : undefined;
@@ -444,6 +499,20 @@ function patternText(v: Value): string {
   if (typeof v !== "string")
     throw new ExprError("TypeError", `The right operand of 'matches' must be a string, got ${typeName(v)}.`);
   return v;
+}
+
+/**
+ * SpEL's `^`: Math.pow, a double when either side is one; otherwise the result cast back to a
+ * whole number as Java casts a double (truncated, saturating at the int or long range).
+ */
+function power(a: Value, b: Value): Value {
+  if (!isNumber(a) || !isNumber(b))
+    throw new ExprError("TypeError", `Operator '^' cannot be applied to ${typeName(a)} and ${typeName(b)}.`);
+  const d = numberOf(a) ** numberOf(b);
+  if (isDouble(a) || isDouble(b)) return makeDouble(d);
+  if (Number.isNaN(d)) return 0;
+  if (d > 2147483647) return Math.min(Math.trunc(d), 2 ** 63);
+  return Math.max(Math.trunc(d), -2147483648);
 }
 
 /** Java arithmetic: Integer op Integer stays an Integer (7/2 is 3), anything with a Double is a Double. */
@@ -481,18 +550,15 @@ function arithmetic(st: EvalState, op: "+" | "-" | "*" | "/" | "%", a: Value, b:
     }
   }
   if (op === "+" && (typeof a === "string" || typeof b === "string")) {
-    const l = toJavaString(a);
-    const r = toJavaString(b);
+    // The other side is converted as Spring converts it: a list prints as `a,b`.
+    const l = toSpelText(a, "concatenation");
+    const r = toSpelText(b, "concatenation");
     checkString(st, l.length + r.length);
     return l + r;
   }
   if (op === "*" && typeof a === "string" && isNumber(b) && !isDouble(b)) {
-    const times = numberOf(b);
-    if (times < 0)
-      throw new ExprError(
-        "IllegalArgumentException",
-        "A string cannot be repeated a negative number of times.",
-      );
+    // Java's loop: a count of zero or less repeats nothing.
+    const times = Math.max(0, numberOf(b));
     checkString(st, a.length * times);
     return a.repeat(times);
   }

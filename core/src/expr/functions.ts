@@ -1,6 +1,7 @@
 import { parse as parseYamlText } from "yaml";
 import { FUNCTION_BY_NAME, MANUAL_JUDGMENT_TYPE } from "./catalog.js";
 import { checkString, type EvalState, type StageView, tick } from "./context.js";
+import { readJsonValue } from "./json-read.js";
 import { checkUrlAllowed } from "./url-policy.js";
 import {
   doubleToString,
@@ -12,6 +13,7 @@ import {
   newMap,
   toJavaString,
   toValue,
+  typeName,
   type Value,
   type ValueMap,
 } from "./values.js";
@@ -146,7 +148,8 @@ function toJson(st: EvalState, v: Value): string {
     else if (typeof x === "boolean") push(String(x));
     else if (typeof x === "number" || x instanceof JavaDouble) {
       const n = typeof x === "number" ? x : x.value;
-      push(Number.isFinite(n) ? (isDouble(x) ? doubleToString(n) : String(n)) : "null");
+      // Jackson writes NaN and the infinities as strings.
+      push(Number.isFinite(n) ? (isDouble(x) ? doubleToString(n) : String(n)) : `"${doubleToString(n)}"`);
     } else if (Array.isArray(x)) {
       push("[");
       x.forEach((item, i) => {
@@ -177,13 +180,76 @@ function parsed(st: EvalState, data: unknown): Value {
   return toValue(data, { maxDepth: 64, maxNodes: st.ctx.limits.maxListLength, strict: true });
 }
 
+/**
+ * Orca's #readJson: Jackson reads the text into a List when it starts with `[`, else into a Map, so
+ * a scalar (or a list after leading blanks) is an error; decimals stay decimals (`2.0`).
+ */
 function readJson(st: EvalState, body: string): Value {
-  try {
-    return parsed(st, JSON.parse(body));
-  } catch (e) {
-    if (e instanceof ExprError) throw e;
-    throw new ExprError("JsonParseException", `The text is not valid JSON: ${(e as Error).message}`);
-  }
+  const value = readJsonValue(body, { maxDepth: 64, maxNodes: st.ctx.limits.maxListLength });
+  if (body.startsWith("[") || value === null || isMap(value)) return value;
+  throw new ExprError(
+    "JsonParseException",
+    `#readJson reads a JSON object, or a list when the text starts with '[' (as Orca does); got ${typeName(value)}.`,
+  );
+}
+
+/**
+ * YAML 1.1 scalars as SnakeYAML (Orca's reader) resolves them: yes/no/on/off are booleans, 010 is
+ * octal, 0b101 binary, 1_000 and 1:30 (base 60) are numbers, and decimals stay decimals. Dates
+ * stay text.
+ */
+const YAML11_TAGS = [
+  {
+    tag: "tag:yaml.org,2002:null",
+    default: true,
+    test: /^(?:~|null|Null|NULL)$/,
+    resolve: () => null,
+  },
+  {
+    tag: "tag:yaml.org,2002:bool",
+    default: true,
+    test: /^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/,
+    resolve: (s: string) => /^(?:y|t|on)/i.test(s),
+  },
+  {
+    tag: "tag:yaml.org,2002:int",
+    default: true,
+    test: /^(?:[-+]?0b_*[0-1][0-1_]*|[-+]?0_*[0-7][0-7_]*|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x_*[0-9a-fA-F][0-9a-fA-F_]*|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$/,
+    resolve: (s: string) => yamlInt(s),
+  },
+  {
+    tag: "tag:yaml.org,2002:float",
+    default: true,
+    test: /^(?:[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+]?[0-9]+)?|[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+|[-+]?\.[0-9_]+(?:[eE][-+]?[0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/,
+    resolve: (s: string) => yamlFloat(s),
+  },
+];
+
+function yamlSign(s: string): [number, string] {
+  const clean = s.replaceAll("_", "");
+  if (clean[0] === "-") return [-1, clean.slice(1)];
+  if (clean[0] === "+") return [1, clean.slice(1)];
+  return [1, clean];
+}
+
+function yamlInt(s: string): number {
+  const [sign, v] = yamlSign(s);
+  if (v === "0") return 0;
+  if (v.startsWith("0b")) return sign * Number.parseInt(v.slice(2), 2);
+  if (v.startsWith("0x")) return sign * Number.parseInt(v.slice(2), 16);
+  if (v.startsWith("0")) return sign * Number.parseInt(v.slice(1), 8);
+  if (v.includes(":")) return sign * v.split(":").reduce((acc, d) => acc * 60 + Number(d), 0);
+  return sign * Number(v);
+}
+
+function yamlFloat(s: string): Value {
+  const [sign, v] = yamlSign(s);
+  const lower = v.toLowerCase();
+  if (lower === ".inf") return makeDouble(sign * Number.POSITIVE_INFINITY);
+  if (lower === ".nan") return Number.NaN;
+  if (v.includes(":")) return makeDouble(sign * v.split(":").reduce((acc, d) => acc * 60 + Number(d), 0));
+  if (v === "" || v === ".") throw new ExprError("YamlParseException", `'${s}' is not a number.`);
+  return makeDouble(sign * Number(v));
 }
 
 function readYaml(st: EvalState, body: string): Value {
@@ -192,9 +258,25 @@ function readYaml(st: EvalState, body: string): Value {
     return parsed(
       st,
       parseYamlText(body, {
+        version: "1.1",
         maxAliasCount: 100,
-        schema: "core",
-        uniqueKeys: true,
+        merge: true,
+        // SnakeYAML keeps the last of duplicate keys.
+        uniqueKeys: false,
+        customTags: (tags) =>
+          [
+            ...YAML11_TAGS,
+            ...tags.filter(
+              (t) =>
+                typeof t === "object" &&
+                [
+                  "tag:yaml.org,2002:map",
+                  "tag:yaml.org,2002:seq",
+                  "tag:yaml.org,2002:str",
+                  "tag:yaml.org,2002:merge",
+                ].includes(t.tag),
+            ),
+          ] as typeof tags,
         // Errors still throw; warnings must not reach the process (core never writes to the terminal).
         logLevel: "error",
       }),

@@ -119,6 +119,24 @@ const identEnd = (source: string, from: number): number => {
   return i;
 };
 
+const MAX_INT = 2147483647;
+/** Java's Integer.parseInt(text, 16) takes up to 0x7FFFFFFF. */
+const MAX_INT_HEX = 0x7fffffff;
+/** 2^63 - 1, which a double rounds to 2^63. */
+const MAX_LONG = 2 ** 63;
+
+const invalidNumber = (message: string, start: number, end: number): ExprDiagnostic =>
+  exprDiagnostic("invalid-number", message, { start, end });
+
+const tooLarge = (text: string, long: boolean, start: number, end: number): ExprDiagnostic =>
+  invalidNumber(
+    long
+      ? `${text} does not fit in a Java long.`
+      : `${text} does not fit in a Java int (at most 2147483647); write ${text}L for a long.`,
+    start,
+    end,
+  );
+
 /** Splits expression source into tokens; bad characters become diagnostics and are skipped. */
 export function lex(source: string): LexResult {
   const tokens: Token[] = [];
@@ -166,7 +184,24 @@ export function lex(source: string): LexResult {
       tokens.push({ kind: "string", text: source.slice(start, i), value, span: { start, end: i } });
       continue;
     }
-    if (isDigit(c) || (c === "." && isDigit(source[i + 1] ?? ""))) {
+    if (c === "0" && (source[i + 1] === "x" || source[i + 1] === "X")) {
+      // Hexadecimal, as Java writes it: 0x1F, 0xFFL.
+      i += 2;
+      const digitsStart = i;
+      while (i < n && /[0-9a-fA-F]/.test(source[i])) i++;
+      const hex = source.slice(digitsStart, i);
+      const long = source[i] === "L" || source[i] === "l";
+      if (long) i++;
+      const value = hex ? Number.parseInt(hex, 16) : Number.NaN;
+      const text = source.slice(start, i);
+      if (!hex) diagnostics.push(invalidNumber(`'${text}' has no hexadecimal digits.`, start, i));
+      else if (value > (long ? MAX_LONG : MAX_INT_HEX)) diagnostics.push(tooLarge(text, long, start, i));
+      // An int literal is 32 bits: 0xFFFFFFFF is -1 in Java but refused by SpEL, as here.
+      tokens.push({ kind: "int", text, value: hex ? value : 0, span: { start, end: i } });
+      continue;
+    }
+    // A number starts with a digit: SpEL has no `.5` (write 0.5).
+    if (isDigit(c)) {
       let float = false;
       while (i < n && isDigit(source[i])) i++;
       if (source[i] === "." && isDigit(source[i + 1] ?? "")) {
@@ -186,11 +221,15 @@ export function lex(source: string): LexResult {
       const digits = source.slice(start, i);
       // Java suffixes: L (long) keeps an integer, d/f force a double.
       const suffix = source[i];
+      const long = !float && (suffix === "L" || suffix === "l");
       if (suffix === "L" || suffix === "l") i++;
       else if (suffix === "d" || suffix === "D" || suffix === "f" || suffix === "F") {
         float = true;
         i++;
       }
+      // SpEL parses a whole number as a Java int (or long with L): a bigger one is a syntax error.
+      if (!float && Number(digits) > (long ? MAX_LONG : MAX_INT))
+        diagnostics.push(tooLarge(source.slice(start, i), long, start, i));
       tokens.push({
         kind: float ? "float" : "int",
         text: source.slice(start, i),

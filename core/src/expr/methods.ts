@@ -18,6 +18,55 @@ function argText(v: Value, method: string): string {
   return toJavaString(v);
 }
 
+/** A CharSequence parameter: Spring converts numbers to String parameters, not to CharSequence ones. */
+function argChars(v: Value, method: string): string {
+  if (typeof v === "string") return v;
+  if (v === null) throw new ExprError("NullPointerException", `.${method}() was given null.`);
+  throw new ExprError("TypeError", `.${method}() needs a string, got ${typeName(v)}.`);
+}
+
+/**
+ * The first argument of indexOf/lastIndexOf: a string, or a whole number read as a character code
+ * (Java's indexOf(int ch): 'hello'.indexOf(108) is 2).
+ */
+function searchText(v: Value, method: string): string | undefined {
+  if (isNumber(v) && Number.isInteger(numberOf(v))) {
+    const code = numberOf(v);
+    return code >= 0 && code <= 0x10ffff ? String.fromCodePoint(code) : undefined;
+  }
+  return argText(v, method);
+}
+
+/** Java's Character.isWhitespace, which strip() and isBlank() use (not the no-break spaces). */
+function isJavaWhitespace(code: number): boolean {
+  if (code === 0x20 || (code >= 0x09 && code <= 0x0d) || (code >= 0x1c && code <= 0x1f)) return true;
+  if (code < 0x1680) return false;
+  if (code === 0x00a0 || code === 0x2007 || code === 0x202f) return false;
+  return (
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x205f ||
+    code === 0x3000
+  );
+}
+
+/** Java's String.compareTo: the first differing UTF-16 unit, else the length difference. */
+function compareStrings(a: string, b: string, ignoreCase: boolean): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x !== y && ignoreCase) {
+      x = String.fromCharCode(x).toUpperCase().toLowerCase().charCodeAt(0);
+      y = String.fromCharCode(y).toUpperCase().toLowerCase().charCodeAt(0);
+    }
+    if (x !== y) return x - y;
+  }
+  return a.length - b.length;
+}
+
 function argInt(v: Value, method: string): number {
   if (!isNumber(v) || !Number.isInteger(numberOf(v)))
     throw new ExprError("TypeError", `.${method}() needs a whole number, got ${typeName(v)}.`);
@@ -25,7 +74,7 @@ function argInt(v: Value, method: string): number {
 }
 
 /** Java's String.trim: strips every character up to and including the space. */
-function javaTrim(s: string): string {
+export function javaTrim(s: string): string {
   // A loop, not /\s+$/: that pattern is quadratic on long inner runs of spaces.
   let start = 0;
   let end = s.length;
@@ -67,16 +116,36 @@ export function resolveMethod(name: string, argCount: number): MethodImpl {
 
 type Impl<T> = (st: EvalState, target: T, args: Value[], regex: Regex | undefined) => Value;
 
+function oneArgument(args: Value[], method: string, receiver: string): Value {
+  if (args.length !== 1)
+    throw new ExprError(
+      "WrongArity",
+      `.${method}() on a ${receiver} takes one argument, not ${args.length}.`,
+    );
+  return args[0];
+}
+
 const LIST_METHODS: Record<string, Impl<Value[]>> = {
   size: (_st, list) => list.length,
   isEmpty: (_st, list) => list.length === 0,
   contains: (_st, list, [x]) => list.some((item) => javaEquals(item, x)),
+  indexOf: (_st, list, args) => {
+    const x = oneArgument(args, "indexOf", "List");
+    return list.findIndex((item) => javaEquals(item, x));
+  },
+  lastIndexOf: (_st, list, args) => {
+    const x = oneArgument(args, "lastIndexOf", "List");
+    for (let i = list.length - 1; i >= 0; i--) if (javaEquals(list[i], x)) return i;
+    return -1;
+  },
 };
 
 const MAP_METHODS: Record<string, Impl<ValueMap>> = {
   size: (_st, map) => Object.keys(map).length,
   isEmpty: (_st, map) => Object.keys(map).length === 0,
-  containsKey: (_st, map, [k]) => k !== null && Object.hasOwn(map, toJavaString(k)),
+  // Keys are Strings: containsKey(1) is false even with a key "1", as in Java.
+  containsKey: (_st, map, [k]) => typeof k === "string" && Object.hasOwn(map, k),
+  containsValue: (_st, map, [x]) => Object.keys(map).some((k) => javaEquals(map[k], x)),
   keySet: (_st, map) => Object.keys(map),
   values: (_st, map) => Object.keys(map).map((k) => map[k]),
 };
@@ -121,7 +190,7 @@ function stringMethod(
     case "equalsIgnoreCase":
       return args[0] !== null && toJavaString(args[0]).toLowerCase() === s.toLowerCase();
     case "contains":
-      return s.includes(argText(args[0], name));
+      return s.includes(argChars(args[0], name));
     case "startsWith": {
       const offset = args.length > 1 ? argInt(args[1], name) : 0;
       return offset >= 0 && offset <= s.length && s.startsWith(argText(args[0], name), offset);
@@ -146,8 +215,41 @@ function stringMethod(
     }
     case "indexOf": {
       const from = args.length > 1 ? Math.max(0, argInt(args[1], name)) : 0;
-      return s.indexOf(argText(args[0], name), from);
+      const text = searchText(args[0], name);
+      return text === undefined ? -1 : s.indexOf(text, from);
     }
+    case "lastIndexOf": {
+      const from = args.length > 1 ? argInt(args[1], name) : s.length;
+      const text = searchText(args[0], name);
+      return text === undefined || from < 0 ? -1 : s.lastIndexOf(text, from);
+    }
+    case "charAt": {
+      const i = argInt(args[0], name);
+      if (i < 0 || i >= s.length) throw outOfBounds(s, `index ${i}`);
+      return s[i];
+    }
+    case "repeat": {
+      const count = argInt(args[0], name);
+      if (count < 0) throw new ExprError("IllegalArgumentException", `count is negative: ${count}`);
+      checkString(st, s.length * count);
+      return s.repeat(count);
+    }
+    case "strip":
+    case "stripLeading":
+    case "stripTrailing": {
+      let start = 0;
+      let end = s.length;
+      if (name !== "stripTrailing") while (start < end && isJavaWhitespace(s.charCodeAt(start))) start++;
+      if (name !== "stripLeading") while (end > start && isJavaWhitespace(s.charCodeAt(end - 1))) end--;
+      return s.slice(start, end);
+    }
+    case "isBlank": {
+      for (let i = 0; i < s.length; i++) if (!isJavaWhitespace(s.charCodeAt(i))) return false;
+      return true;
+    }
+    case "compareTo":
+    case "compareToIgnoreCase":
+      return compareStrings(s, argText(args[0], name), name === "compareToIgnoreCase");
     case "replace": {
       const target = argText(args[0], name);
       const replacement = argText(args[1], name);

@@ -58,6 +58,7 @@ describe("parseExpression", () => {
       ["expected-expression", 5, 6],
       ["expected-expression", 7, 8],
       ["expected-expression", 11, 12],
+      ["missing-closer", 11, 12],
     ]);
   });
 

@@ -52,6 +52,8 @@ const BINARY: Record<string, { op: BinaryOperator; prec: number }> = {
   ">=": { op: ">=", prec: 3 },
   ge: { op: ">=", prec: 3 },
   matches: { op: "matches", prec: 3 },
+  between: { op: "between", prec: 3 },
+  instanceof: { op: "instanceof", prec: 3 },
   "+": { op: "+", prec: 4 },
   "-": { op: "-", prec: 4 },
   "*": { op: "*", prec: 5 },
@@ -59,7 +61,12 @@ const BINARY: Record<string, { op: BinaryOperator; prec: number }> = {
   div: { op: "/", prec: 5 },
   "%": { op: "%", prec: 5 },
   mod: { op: "%", prec: 5 },
+  "^": { op: "^", prec: 6 },
 };
+
+/** Comparisons, `matches`, `between` and `instanceof` do not chain in SpEL (`1 < 2 < 3` is an error). */
+const RELATIONAL = 3;
+const POWER = 6;
 
 const BINARY_BY_TEXT = new Map(Object.entries(BINARY));
 
@@ -71,6 +78,8 @@ class Parser {
   private pos = 0;
   private depth = 0;
   private tooDeep = false;
+  /** The position of an operator refused because it would chain; no level may take it. */
+  private refusedAt = -1;
 
   constructor(
     private readonly tokens: Token[],
@@ -93,8 +102,15 @@ class Parser {
     while (this.peek().kind !== "eof" && !this.tooDeep) {
       const t = this.peek();
       if (!reported) {
+        const chained = BINARY_BY_TEXT.get(t.text);
         const hint =
-          t.text === "=" ? " To compare, write '=='." : t.text === "^" ? " There is no power operator." : "";
+          t.text === "="
+            ? " To compare, write '=='."
+            : chained?.prec === RELATIONAL
+              ? " Comparisons do not chain: add parentheses."
+              : chained?.prec === POWER
+                ? " '^' does not chain: add parentheses, (a ^ b) ^ c."
+                : "";
         this.report(
           "unexpected-token",
           `Unexpected ${describe(t)}; expected an operator or the end of the expression.${hint}`,
@@ -203,9 +219,19 @@ class Parser {
 
   private parseBinary(minPrec: number): ExprNode {
     let left = this.parseUnary();
+    // As in SpEL: '^' takes a unary operand on its left (so `2 ^ 3 ^ 2` is an error), and a
+    // comparison cannot be the left operand of another comparison.
+    let unaryLeft = true;
+    let lastPrec = 0;
     for (;;) {
       const info = this.binaryOperator();
-      if (!info || info.prec < minPrec) return left;
+      if (!info || info.prec < minPrec || this.pos === this.refusedAt) return left;
+      if ((info.prec === POWER && !unaryLeft) || (info.prec === RELATIONAL && lastPrec === RELATIONAL)) {
+        this.refusedAt = this.pos;
+        return left;
+      }
+      unaryLeft = false;
+      lastPrec = info.prec;
       const opToken = this.next();
       const right = this.parseBinaryOperand(info.prec + 1);
       left = {
@@ -416,6 +442,20 @@ class Parser {
           return { ...inner, span: { start: t.span.start, end: this.prevEnd() } };
         }
         if (t.text === "{") return this.parseInline();
+        if (t.text === "[") {
+          // An indexer with nothing before it applies to the active object, as in SpEL: `['a b']`.
+          const open = this.next();
+          const index = this.parseExpression();
+          this.close("]", open);
+          const here = { start: t.span.start, end: t.span.start };
+          return {
+            kind: "index",
+            object: { kind: "variable", name: "this", span: here },
+            index,
+            safe: false,
+            span: { start: t.span.start, end: this.prevEnd() },
+          };
+        }
         break;
     }
     // At the end, point at the last token (the dangling operator) rather than at nothing.

@@ -113,19 +113,27 @@ describe("templates and trees", () => {
   const ctx = createEvaluationContext({ root: { x: "q", n: 2 }, now: () => 1700 });
 
   it("records Orca-shaped summary entries with the injected clock", () => {
-    expect(evaluateTemplate("a-${ x }-${ nope }-${ 1/0 }", ctx)).toEqual({
-      value: "a-q-${ nope }-${ 1/0 }",
+    // One key per string (the text without its delimiters); a null part goes back as ${expr}.
+    expect(evaluateTemplate("a-${ x }-${ nope }", ctx)).toEqual({
+      value: "a-q-${nope}",
       summary: {
-        nope: [
+        "a-x-nope": [
           {
-            description: "Failed to evaluate [nope]: it resolved to null, so the text was kept.",
+            description: "Failed to evaluate [a-x-nope]: it resolved to null, so the text was kept.",
             level: "INFO",
             timestamp: 1700,
           },
         ],
-        "1/0": [
+      },
+      pendingUrls: [],
+    });
+    // Any failing part leaves the whole string as it was.
+    expect(evaluateTemplate("a-${ x }-${ nope }-${ 1/0 }", ctx)).toEqual({
+      value: "a-${ x }-${ nope }-${ 1/0 }",
+      summary: {
+        "a-x-nope-1/0": [
           {
-            description: "Failed to evaluate [1/0]: / by zero",
+            description: "Failed to evaluate [a-x-nope-1/0]: / by zero",
             exceptionType: "ArithmeticException",
             level: "ERROR",
             timestamp: 1700,

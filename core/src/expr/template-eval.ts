@@ -1,10 +1,10 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${ }` is the syntax this module handles.
 import { type EvalState, type EvaluationContext, newState, type UrlResponse } from "./context.js";
 import { type CompiledExpression, compileExpression, evaluateValue } from "./evaluator.js";
+import { javaTrim } from "./methods.js";
 import { type ExpressionSegment, hasExpression, scanTemplate } from "./template.js";
 import { checkUrlAllowed, type UrlPolicy } from "./url-policy.js";
-import type { ExprError } from "./values.js";
-import { type PlainData, toJavaString, toPlain, type Value } from "./values.js";
+import { ExprError, type PlainData, toPlain, toSpelText, type Value } from "./values.js";
 
 /** One entry of Orca's `expressionEvaluationSummary`. */
 export interface SummaryEntry {
@@ -67,74 +67,103 @@ function entry(
 }
 
 /**
- * Evaluates one part. Returns undefined when it failed or was null: the caller keeps the original
- * text, and the summary says why (ERROR for a failure, INFO for null), as Orca does.
+ * Orca's summary key for a string it could not parse: the text between the first `${` and the
+ * last `}` when the string is one such span, else the string without its `$` signs (kork's
+ * escapeSimpleExpression).
  */
-function evaluatePart(st: EvalState, part: ExpressionPart, summary: EvaluationSummary): Value | undefined {
-  const key = part.segment.source.trim();
+function escapeSimple(text: string): string {
+  const m = /^\$\{(.*)\}$/.exec(text);
+  return m ? javaTrim(m[1]) : text.replaceAll("$", "");
+}
+
+type PartOutcome = { ok: true; value: Value } | { ok: false; error: ExprError };
+
+function evaluatePart(st: EvalState, part: ExpressionPart): PartOutcome {
   try {
-    const value = evaluateValue(part.compiled, st);
-    if (value === null) {
-      addEntry(
-        summary,
-        key,
-        entry(st, "INFO", `Failed to evaluate [${key}]: it resolved to null, so the text was kept.`),
-      );
-      return undefined;
-    }
-    return value;
+    return { ok: true, value: evaluateValue(part.compiled, st) };
   } catch (e) {
-    const err = e as ExprError;
-    addEntry(
-      summary,
-      key,
-      entry(st, "ERROR", `Failed to evaluate [${key}]: ${err.message}`, err.exceptionType),
-    );
-    return undefined;
+    return { ok: false, error: e as ExprError };
   }
 }
 
+/**
+ * Evaluates one string as Orca does (kork's ExpressionTransform): a string that is exactly one
+ * expression keeps the expression's value; a string with text around or several expressions
+ * converts each part to a String (a list prints as `a,b`, a map is an error). Anything that fails
+ * (a syntax error anywhere, an error in any part) leaves the whole string as it was with one ERROR
+ * entry; a part that is null is put back as `${expr}` and the string gets one INFO entry. The
+ * summary key is the string without its `${ }` delimiters, one key per string.
+ */
 function evaluateCompiled(template: CompiledTemplate, st: EvalState, summary: EvaluationSummary): PlainData {
-  if (template.scanError) {
-    const open = template.text.indexOf("${");
+  const { text, parts } = template;
+  const syntax = template.scanError ?? syntaxErrorOf(parts);
+  if (syntax !== undefined) {
+    const key = escapeSimple(text);
     addEntry(
       summary,
-      template.text.slice(open + 2).trim(),
-      entry(
-        st,
-        "ERROR",
-        `Failed to evaluate [${template.text}]: ${template.scanError}`,
-        "ExpressionSyntaxError",
-      ),
+      key,
+      entry(st, "ERROR", `Failed to evaluate [${key}]: ${syntax}`, "ExpressionSyntaxError"),
     );
-    return template.text;
+    return text;
   }
-  const { parts } = template;
+  const key = parts.map((p) => ("text" in p ? p.text : javaTrim(p.segment.source))).join("");
+  const failed = (error: ExprError): PlainData => {
+    addEntry(
+      summary,
+      key,
+      entry(st, "ERROR", `Failed to evaluate [${key}]: ${error.message}`, error.exceptionType),
+    );
+    return text;
+  };
+  const unresolved = () =>
+    addEntry(
+      summary,
+      key,
+      entry(st, "INFO", `Failed to evaluate [${key}]: it resolved to null, so the text was kept.`),
+    );
   // Exactly one expression and nothing around it keeps its native type.
   if (parts.length === 1 && "compiled" in parts[0]) {
-    const value = evaluatePart(st, parts[0], summary);
-    return value === undefined ? template.text : toPlain(value);
+    const outcome = evaluatePart(st, parts[0]);
+    if (!outcome.ok) return failed(outcome.error);
+    if (outcome.value === null) {
+      unresolved();
+      return text;
+    }
+    return toPlain(outcome.value);
   }
   let out = "";
+  let hasNull = false;
   for (const part of parts) {
     if ("text" in part) out += part.text;
     else {
-      const value = evaluatePart(st, part, summary);
-      out +=
-        value === undefined
-          ? template.text.slice(part.segment.span.start, part.segment.span.end)
-          : toJavaString(value);
-      if (out.length > st.ctx.limits.maxStringLength) {
-        addEntry(
-          summary,
-          part.segment.source.trim(),
-          entry(st, "ERROR", "The result is too long.", "LimitExceeded"),
-        );
-        return template.text;
+      const outcome = evaluatePart(st, part);
+      if (!outcome.ok) return failed(outcome.error);
+      if (outcome.value === null) {
+        hasNull = true;
+        out += `\${${javaTrim(part.segment.source)}}`;
+      } else {
+        try {
+          out += toSpelText(outcome.value, "template");
+        } catch (e) {
+          return failed(e as ExprError);
+        }
       }
     }
+    if (out.length > st.ctx.limits.maxStringLength)
+      return failed(new ExprError("LimitExceeded", "The result is too long."));
   }
+  if (hasNull) unresolved();
   return out;
+}
+
+/** The message of the first syntax error among the parts (SpEL parses the whole string first). */
+function syntaxErrorOf(parts: Part[]): string | undefined {
+  for (const part of parts) {
+    if ("text" in part) continue;
+    const error = part.compiled.diagnostics.find((d) => d.severity === "error");
+    if (error) return `${error.message} (at ${error.span.start})`;
+  }
+  return undefined;
 }
 
 /** Evaluates a string with `${ }` parts; never throws. */

@@ -175,6 +175,38 @@ export function toJavaString(v: Value): string {
     .join(", ")}}`;
 }
 
+/**
+ * A value as Spring's conversion service turns it into a String, which is what a template part and
+ * the other side of a string `+` become: a list is its elements joined with `,` (`a,b`, nested
+ * lists flattened the same way), anything else its Java toString. A map has no such conversion:
+ * inside a list, or as a template part, it is an error, as in Orca; on one side of `+` Spring falls
+ * back to toString (`{k=v}`).
+ */
+export function toSpelText(v: Value, where: "concatenation" | "template"): string {
+  if (typeof v === "string") return v;
+  if (Array.isArray(v)) return listText(v);
+  if (isMap(v) && where === "template")
+    throw new ExprError(
+      "TypeError",
+      `A map cannot be part of a text (Spring has no conversion from a map to a String): ${describeValue(v)}; use #toJson(...).`,
+    );
+  return toJavaString(v);
+}
+
+function listText(list: Value[]): string {
+  return list
+    .map((item) => {
+      if (Array.isArray(item)) return listText(item);
+      if (isMap(item))
+        throw new ExprError(
+          "TypeError",
+          "A list holding a map cannot be converted to text (Spring has no conversion from a map to a String); use #toJson(...).",
+        );
+      return toJavaString(item);
+    })
+    .join(",");
+}
+
 /** The type name users see in messages. */
 export function typeName(v: Value): string {
   if (v === null) return "null";
@@ -185,29 +217,38 @@ export function typeName(v: Value): string {
   return "Map";
 }
 
-/** SpEL `==`: numbers by value (1 == 1.0), strings by content, lists and maps element-wise. */
+/**
+ * SpEL `==`: numbers by value (1 == 1.0), anything else with Java's equals (so lists and maps
+ * compare their elements with equals: `{1} == {1.0}` is false, as in Java).
+ */
 export function valuesEqual(a: Value, b: Value): boolean {
+  if (isNumber(a) && isNumber(b)) return numberOf(a) === numberOf(b);
+  return javaEquals(a, b);
+}
+
+/**
+ * Java's Object.equals: an Integer never equals a Double, doubles compare as Double.equals does
+ * (NaN equals NaN, 0.0 does not equal -0.0), lists and maps element by element.
+ */
+export function javaEquals(a: Value, b: Value): boolean {
   if (a === b) return true;
   if (a === null || b === null) return false;
-  if (isNumber(a) && isNumber(b)) return numberOf(a) === numberOf(b);
+  if (isNumber(a) && isNumber(b)) {
+    if (isDouble(a) !== isDouble(b)) return false;
+    return isDouble(a) ? Object.is(numberOf(a), numberOf(b)) : numberOf(a) === numberOf(b);
+  }
   if (Array.isArray(a)) {
     if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!valuesEqual(a[i], b[i])) return false;
+    for (let i = 0; i < a.length; i++) if (!javaEquals(a[i], b[i])) return false;
     return true;
   }
   if (isMap(a) && isMap(b)) {
     const ka = Object.keys(a);
     if (ka.length !== Object.keys(b).length) return false;
-    for (const k of ka) if (!(k in b) || !valuesEqual(a[k], b[k])) return false;
+    for (const k of ka) if (!Object.hasOwn(b, k) || !javaEquals(a[k], b[k])) return false;
     return true;
   }
   return false;
-}
-
-/** Java's Object.equals: like ==, but an Integer never equals a Double. */
-export function javaEquals(a: Value, b: Value): boolean {
-  if (isNumber(a) && isNumber(b) && isDouble(a) !== isDouble(b)) return false;
-  return valuesEqual(a, b);
 }
 
 /** SpEL ordering: numbers, strings (by UTF-16 code unit, as Java), booleans; null sorts first. */
