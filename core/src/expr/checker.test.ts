@@ -153,6 +153,11 @@ describe("checkExpression", () => {
     // Inside a selection, bare names are properties of the element, not root parameters.
     expect(check("items.?[parameters.x == 1]").diagnostics).toEqual([]);
     expect(check("#root.parameters.nope").diagnostics.map((d) => d.code)).toEqual(["unknown-parameter"]);
+    // A bare name in a map's brackets is the key itself, as in SpEL: parameters[imag] reads 'imag'.
+    expect(check("parameters[imag]").diagnostics.map((d) => [d.code, d.span.start, d.span.end])).toEqual([
+      ["unknown-parameter", 11, 15],
+    ]);
+    expect(check("parameters[image]").diagnostics).toEqual([]);
     expect(check("paramters.image == tigger.tag").diagnostics).toEqual([
       {
         code: "unknown-root",

@@ -550,6 +550,10 @@ class Checker {
       name = node.index.value;
       span = innerSpan(node.index);
       literal = node.index;
+    } else if (node.index.kind === "identifier") {
+      // SpEL reads `map[name]` as the key "name" itself.
+      name = node.index.name;
+      span = node.index.span;
     } else return;
     const whole = literal ? literal.span : span;
     if (PARAMETER_ROOTS.includes(base)) {
