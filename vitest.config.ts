@@ -8,6 +8,7 @@ export default defineConfig({
     // Tests run against the TypeScript sources, not the built dist/.
     alias: {
       "@capstan/core": src("./core/src/index.ts"),
+      "@capstan/cli/github": src("./cli/src/github/index.ts"),
     },
   },
   test: {

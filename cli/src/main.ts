@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import { didYouMean, LENIENT_MATCH } from "@capstan/core";
+import { approveCommand, approveHelp, rejectCommand, rejectHelp } from "./commands/approve.js";
 import { cancelCommand, cancelHelp } from "./commands/cancel.js";
 import { compileCommand, compileHelp } from "./commands/compile.js";
 import { environmentsCommand, environmentsHelp } from "./commands/environments.js";
@@ -47,6 +48,12 @@ export const commands: Record<string, Command> = {
     help: compileHelp,
     run: compileCommand,
   },
+  approve: {
+    summary: "Approve a judgment a GitHub run waits on, with an input",
+    help: approveHelp,
+    run: approveCommand,
+  },
+  reject: { summary: "Reject a judgment a GitHub run waits on", help: rejectHelp, run: rejectCommand },
   environments: {
     summary: "Create the judgments' GitHub environments with required reviewers (sync)",
     help: environmentsHelp,

@@ -1,6 +1,7 @@
 import * as vscode from "vscode";
 import { type CompileOutcome, compileWorkflows } from "./commands/compile.js";
 import { type ImportArgs, importSpinnakerPipeline } from "./commands/import-spinnaker.js";
+import { reviewJudgments } from "./commands/review-judgments.js";
 import { runLocally } from "./commands/run-locally.js";
 import { type ValidateAllSummary, WorkspaceValidator } from "./commands/validate-all.js";
 import type { GraphModel } from "./graph/graph-model.js";
@@ -39,6 +40,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Capsta
   register("capstan.importSpinnaker", (arg) => importSpinnakerPipeline(output, (arg ?? {}) as ImportArgs));
   register("capstan.showGraph", (arg) => graphs.show(arg));
   register("capstan.restartServer", () => server?.restart());
+  register("capstan.reviewJudgments", () => reviewJudgments(output));
 
   await server.start();
   status.update();

@@ -123,6 +123,28 @@ describe("the GitHub double", () => {
       responseBody: [],
     });
     expect(state.join("\n")).toMatch(/request body/);
+    // A query parameter outside its enum, and one the operation does not take.
+    const query = checkExchange({
+      method: "GET",
+      template: "/repos/{owner}/{repo}/actions/runs",
+      url: "/x",
+      query: { status: "maybe", per_page: "50", colour: "red" },
+      status: 200,
+      responseBody: { total_count: 0, workflow_runs: [] },
+    });
+    expect(query.join("\n")).toMatch(/query parameter 'status=maybe'/);
+    expect(query.join("\n")).toMatch(/query parameter 'colour' is not a parameter/);
+    expect(query.join("\n")).not.toMatch(/per_page/);
+    // An error body that is not GitHub's basic-error.
+    const err = checkExchange({
+      method: "POST",
+      template: "/repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments",
+      url: "/x",
+      status: 403,
+      requestBody: { environment_ids: [1], state: "approved", comment: "" },
+      responseBody: { message: 42 },
+    });
+    expect(err.join("\n")).toMatch(/403 body/);
     // An environment setting the body does not allow.
     const put = checkExchange({
       method: "PUT",

@@ -9,6 +9,7 @@ import type { Exchange } from "./server.js";
 
 type Data = Record<string, unknown>;
 interface Operation {
+  parameters?: { name: string; in: string; schema?: Data }[];
   requestBody?: { content?: Record<string, { schema?: Data }> };
   responses?: Record<string, { content?: Record<string, { schema?: Data }> }>;
 }
@@ -57,6 +58,27 @@ export function checkExchange(x: Exchange): string[] {
   const op = githubDescription().paths[x.template]?.[x.method.toLowerCase()];
   if (!op) return [`${where}: no operation ${x.method} ${x.template} in GitHub's description`];
   const problems: string[] = [];
+  // Query parameters arrive as text: integers and booleans are read as GitHub reads them.
+  for (const [name, text] of Object.entries(x.query ?? {})) {
+    const param = op.parameters?.find((p) => p.in === "query" && p.name === name);
+    if (!param) {
+      problems.push(`${where}: query parameter '${name}' is not a parameter of this operation`);
+      continue;
+    }
+    const schema = param.schema ?? {};
+    const value =
+      schema.type === "integer" || schema.type === "number"
+        ? Number(text)
+        : schema.type === "boolean"
+          ? text === "true"
+            ? true
+            : text === "false"
+              ? false
+              : text
+          : text;
+    const v = validator(`${x.method} ${x.template} query ${name}`, schema);
+    if (!v(value)) problems.push(`${where}: query parameter '${name}=${text}': ${ajv.errorsText(v.errors)}`);
+  }
   const requestSchema = op.requestBody?.content?.["application/json"]?.schema;
   if (x.requestBody !== undefined) {
     if (!requestSchema) problems.push(`${where}: the operation takes no JSON body`);
@@ -66,14 +88,15 @@ export function checkExchange(x: Exchange): string[] {
     }
   }
   const response = op.responses?.[String(x.status)];
-  if (!response && x.status === 404) {
-    // GitHub answers 404 for any missing resource, though not every operation lists it (GET an
-    // environment does not): such a body must still be GitHub's `basic-error`.
+  if (!response && [401, 403, 404, 422].includes(x.status)) {
+    // GitHub answers 404 for any missing resource, 401 for bad credentials, 403 for a token that
+    // may not, 422 for a request it cannot process, though not every operation lists them (GET an
+    // environment does not list 404): such a body must still be GitHub's `basic-error`.
     const basic =
       githubDescription().paths["/users/{username}"].get.responses?.["404"]?.content?.["application/json"]
         ?.schema;
     const v = validator("basic-error", basic ?? {});
-    if (!v(x.responseBody)) problems.push(`${where}: 404 body: ${ajv.errorsText(v.errors)}`);
+    if (!v(x.responseBody)) problems.push(`${where}: ${x.status} body: ${ajv.errorsText(v.errors)}`);
     return problems;
   }
   if (!response) return [...problems, `${where}: status ${x.status} is not documented for this operation`];

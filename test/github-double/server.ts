@@ -23,6 +23,8 @@ export interface Exchange {
   /** The OpenAPI path template that matched, e.g. `/repos/{owner}/{repo}/environments`. */
   template: string;
   url: string;
+  /** The query string's parameters, checked against the operation's `in: query` parameters. */
+  query?: Record<string, string>;
   status: number;
   requestBody?: unknown;
   responseBody?: unknown;
@@ -98,6 +100,7 @@ export class GithubDouble {
 
   constructor() {
     this.addUser("acme", { admin: true });
+    this.route("GET", "/repos/{owner}/{repo}/actions/runs", (c) => this.listRuns(c));
     this.route("GET", "/repos/{owner}/{repo}/actions/runs/{run_id}", (c) => this.getRun(c));
     this.route("GET", "/repos/{owner}/{repo}/actions/runs/{run_id}/jobs", (c) => this.getJobs(c));
     this.route("GET", "/repos/{owner}/{repo}/actions/runs/{run_id}/approvals", (c) => this.getApprovals(c));
@@ -251,6 +254,7 @@ export class GithubDouble {
         method,
         template,
         url: url.pathname,
+        ...(url.search ? { query: Object.fromEntries(url.searchParams) } : {}),
         status,
         requestBody: raw ? safeJson(raw) : undefined,
         responseBody: body,
@@ -332,22 +336,36 @@ export class GithubDouble {
 
   // ---- endpoints ----------------------------------------------------------------------------
 
+  private runObject(run: RunState): Data {
+    return workflowRun(this.api, this.web, this.repo, this.owner(), {
+      id: run.id,
+      name: run.name,
+      path: run.path,
+      event: run.event,
+      status: run.status,
+      conclusion: run.conclusion,
+      sha: run.sha,
+      at: NOW,
+      attempt: run.attempt,
+    });
+  }
+
   private getRun(c: Ctx) {
     const run = this.runOf(c);
     if (!run) return { status: 404, body: error("Not Found") };
+    return { status: 200, body: this.runObject(run) };
+  }
+
+  /** The repository's runs, newest first; `status` filters by status or conclusion, as GitHub's does. */
+  private listRuns(c: Ctx) {
+    const status = c.query.get("status");
+    const perPage = Math.min(100, Number(c.query.get("per_page") ?? 30) || 30);
+    const runs = [...this.runs.values()]
+      .filter((r) => !status || r.status === status || r.conclusion === status)
+      .reverse();
     return {
       status: 200,
-      body: workflowRun(this.api, this.web, this.repo, this.owner(), {
-        id: run.id,
-        name: run.name,
-        path: run.path,
-        event: run.event,
-        status: run.status,
-        conclusion: run.conclusion,
-        sha: run.sha,
-        at: NOW,
-        attempt: run.attempt,
-      }),
+      body: { total_count: runs.length, workflow_runs: runs.slice(0, perPage).map((r) => this.runObject(r)) },
     };
   }
 

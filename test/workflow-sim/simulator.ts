@@ -14,11 +14,16 @@ import { interpolate, jobCondition } from "./expressions.js";
 
 type Data = Record<string, unknown>;
 
-/** What a required reviewer does when a job waits on an environment. */
+/**
+ * What a required reviewer does when a job waits on an environment. `external`: the answer
+ * function itself reviewed through the REST API (as `capstan approve` or the editor does) while the
+ * run waited; the simulator reads the outcome from the double.
+ */
 export type GateAnswer =
   | { action: "approve"; comment: string; user: string }
   | { action: "reject"; comment: string; user: string }
-  | { action: "never" };
+  | { action: "never" }
+  | { action: "external" };
 
 export interface SimulationOptions {
   workflow: string;
@@ -28,7 +33,8 @@ export interface SimulationOptions {
   /** The action bundle to run for `uses:` of the Capstan action. */
   bundle: string;
   event: { name: string; payload: Data; inputs?: Data };
-  answer: (environment: string, jobId: string) => GateAnswer;
+  /** May be asynchronous; the run is `waiting` on the environment meanwhile. */
+  answer: (environment: string, jobId: string, run: RunState) => GateAnswer | Promise<GateAnswer>;
   secrets?: Record<string, string>;
   /** Extra environment for every action process. */
   env?: Record<string, string>;
@@ -41,7 +47,7 @@ export interface JobRun {
   summary: string;
   log: string;
   /** Set when a review was requested for the job's environment. */
-  review?: GateAnswer["action"];
+  review?: "approve" | "reject" | "never";
 }
 
 export interface Simulation {
@@ -137,7 +143,7 @@ export async function simulate(options: SimulationOptions): Promise<Simulation> 
       state.conclusion = "skipped";
       continue;
     }
-    let review: GateAnswer["action"] | undefined;
+    let review: JobRun["review"];
     if (job.environment) {
       const env = String(
         typeof job.environment === "string" ? job.environment : (job.environment as Data).name,
@@ -148,8 +154,27 @@ export async function simulate(options: SimulationOptions): Promise<Simulation> 
       }
       if (gh.hasRequiredReviewers(env)) {
         state.status = "waiting";
+        run.status = "waiting";
         gh.requestReview(run, env);
-        const answer = options.answer(env, id);
+        const given = await options.answer(env, id, run);
+        run.status = "in_progress";
+        let answer: Exclude<GateAnswer, { action: "external" }>;
+        if (given.action === "external") {
+          // Reviewed through the API by the answer function: what GitHub recorded decides.
+          const last = run.approvals.findLast((a) =>
+            a.environments.some((e) => e.toLowerCase() === env.toLowerCase()),
+          );
+          answer = last
+            ? {
+                action: last.state === "approved" ? "approve" : "reject",
+                comment: last.comment,
+                user: last.user,
+              }
+            : { action: "never" };
+        } else {
+          answer = given;
+          await reviewAs(gh, run, env, answer);
+        }
         review = answer.action;
         if (answer.action === "never") {
           // Not approved within 30 days: GitHub fails the job.
@@ -165,7 +190,6 @@ export async function simulate(options: SimulationOptions): Promise<Simulation> 
           state.conclusion = "failure";
           continue;
         }
-        await reviewAs(gh, run, env, answer);
         if (answer.action === "reject") {
           jobs.set(id, { id, result: "failure", outputs: {}, summary: "", log: "rejected", review });
           state.status = "completed";
@@ -187,7 +211,7 @@ export async function simulate(options: SimulationOptions): Promise<Simulation> 
 
 /** A required reviewer answers through the REST API, as the review dialog does. */
 async function reviewAs(gh: GithubDouble, run: RunState, env: string, answer: GateAnswer): Promise<void> {
-  if (answer.action === "never") return;
+  if (answer.action === "never" || answer.action === "external") return;
   const user = gh.addUserIfMissing(answer.user);
   const octokit = getOctokit(user.token, { baseUrl: gh.url });
   const envId = gh.environments.get(env.toLowerCase())!.id;
