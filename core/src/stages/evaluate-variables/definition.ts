@@ -77,6 +77,9 @@ export const evaluateVariablesDefinition = defineStage({
   import: { rules: { variables } },
   docs: `Evaluates \`variables\` in order, each seeing the ones before it; each becomes an output of the
 stage, readable below it as \`\${ key }\` (and as \`#stage('Name').outputs.key\`).
+A variable that does not evaluate (an error, or an expression that is null) keeps its text as its
+output and gets an entry in the stage's expression summary, as in Spinnaker; the variables after it
+do not see it, so an expression using it fails too instead of reading its text.
 
 \`\`\`yaml
 - id: vars

@@ -13,6 +13,10 @@ function evaluateAll(ctx: StageContext): Evaluated {
     };
   }
   const outputs: Record<string, unknown> = {};
+  // What later variables see: only the variables that evaluated without a summary entry. One that
+  // failed keeps its text as its output (as in Orca) but is not read by the ones after it as that
+  // text: `${x + y}` after a failed `y` fails too instead of concatenating y's expression.
+  const visible: Record<string, unknown> = {};
   const summary: ExpressionSummary = {};
   const pendingUrls: string[] = [];
   for (const entry of (raw ?? []) as { key?: unknown; value?: unknown }[]) {
@@ -23,11 +27,13 @@ function evaluateAll(ctx: StageContext): Evaluated {
       };
     }
     // Each variable sees the ones before it, as in Orca's EvaluateVariablesTask.
-    const result = ctx.evaluateTree(entry.value, outputs);
-    for (const [expr, list] of Object.entries(result.summary))
-      summary[expr] = [...(summary[expr] ?? []), ...list];
+    const result = ctx.evaluateTree(entry.value, visible);
+    const failures = Object.entries(result.summary);
+    for (const [expr, list] of failures) summary[expr] = [...(summary[expr] ?? []), ...list];
     pendingUrls.push(...(result.pendingUrls ?? []));
     outputs[entry.key] = result.value;
+    if (failures.length === 0) visible[entry.key] = result.value;
+    else delete visible[entry.key];
   }
   return { result: { status: "SUCCEEDED", outputs, summary }, pendingUrls };
 }
