@@ -157,10 +157,24 @@ describe("import: GoogleCloudPlatform spinnaker-istio-canary canary deploy pipel
       parameters: { successRate: "${ parameters.successRate }" },
       waitForCompletion: true,
     });
-    expect(stage(r, "18")).toMatchObject({
-      type: "kayentaCanary",
+    expect(stage(r, "18")).toEqual({
+      id: "18",
+      name: "Canary Analysis at 10%",
+      type: "canaryAnalysis",
+      dependsOn: ["17"],
       onFailure: "ignore",
       analysisType: "realTime",
+      canaryConfig: "85d778fd-318a-4429-8a0a-d64d40139e9e",
+      prometheus: "local",
+      scopes: {
+        control: "sampleapp-baseline",
+        experiment: "sampleapp-canary",
+        controlLocation: "sampleapp",
+        experimentLocation: "sampleapp",
+      },
+      scoreThresholds: { marginal: 75, pass: 95 },
+      lifetime: "5m",
+      interval: "5m",
     });
     expect(stage(r, "38")).toEqual({
       id: "38",
@@ -197,9 +211,10 @@ describe("import: GoogleCloudPlatform spinnaker-istio-canary canary deploy pipel
       },
     ]);
     expect(notesAt(r, "$.stages[1].manifestArtifactId")[0].kind).toBe("unsupported");
-    expect(notesAt(r, "$.stages[7]")[0].message).toContain(
-      'What carries over: {"type":"canaryAnalysis","scoreThresholds":{"marginal":75,"pass":95},"lifetime":"5m","interval":"5m"}',
+    expect(notesAt(r, "$.stages[7].canaryConfig.canaryConfigId")[0].message).toBe(
+      'the metrics live in Kayenta canary config "85d778fd-318a-4429-8a0a-d64d40139e9e": save its JSON (as Kayenta exports it) as .capstan/canary/85d778fd-318a-4429-8a0a-d64d40139e9e.json',
     );
+    expect(notesAt(r, "$.stages[7].canaryConfig.metricsAccountName")[0].kind).toBe("changed");
     expect(notesAt(r, "$.stages[25].judgmentInputs")[0].kind).toBe("changed");
   });
 
