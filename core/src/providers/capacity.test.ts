@@ -47,12 +47,22 @@ describe("Orca resize arithmetic", () => {
     expect(resizeCapacity({ action: "scaleToCluster" }, cap(0, 0, 0), [cap(4, 4, 4)])).toEqual(cap(4, 4, 4));
   });
 
-  it("defaults to scaleExact and counts required healthy instances with a ceiling", () => {
+  it("defaults to scaleExact", () => {
     expect(resizeCapacity({ action: "scaleExact", capacity: { desired: 1 } }, cap(0, 3, 3), [])).toEqual(
       cap(0, 1, 3),
     );
     expect(requiredHealthy(10)).toBe(10);
     expect(requiredHealthy(3, 50)).toBe(2);
     expect(requiredHealthy(0, 100)).toBe(0);
+  });
+
+  it("rounds the healthy instances a percentage needs to nearest, as Orca's Math.round", () => {
+    // 91% of 10 is 9.1: Orca waits for 9, not 10; a half rounds up.
+    expect(requiredHealthy(10, 91)).toBe(9);
+    expect(requiredHealthy(10, 95)).toBe(10);
+    expect(requiredHealthy(10, 94)).toBe(9);
+    expect(requiredHealthy(3, 50)).toBe(2);
+    expect(requiredHealthy(7, 10)).toBe(1);
+    expect(requiredHealthy(4, 10)).toBe(0);
   });
 });

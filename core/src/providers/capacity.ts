@@ -113,7 +113,11 @@ export function resizeCapacity(
   }
 }
 
-/** Instances that must be up for a server group of `desired` instances at `percent` healthy. */
+/**
+ * Instances that must be up for a server group of `desired` instances at `percent` healthy:
+ * rounded to nearest, a half up, as Orca's `Math.round(percent * desired / 100)` in
+ * WaitForUpInstancesTask (91% of 10 needs 9, 95% of 10 needs 10).
+ */
 export function requiredHealthy(desired: number, percent = 100): number {
-  return Math.ceil((desired * percent) / 100);
+  return Math.round((desired * percent) / 100);
 }

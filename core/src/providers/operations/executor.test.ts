@@ -210,4 +210,21 @@ describe("plan executor", () => {
     ]);
     expect(p.summary()).toEqual(["app-prod-v000:4:off", "app-prod-v001:4:on"]);
   });
+
+  it("waitHealthy rounds the instances a percentage needs to nearest (91% of 10 is 9), as Orca", async () => {
+    // One instance of every group never comes up.
+    class OneDown extends MemoryProvider {
+      async getServerGroup(name: string) {
+        const g = await super.getServerGroup(name);
+        if (g?.instances[0]) g.instances[0].healthState = "Starting";
+        return g;
+      }
+    }
+    const p = new OneDown();
+    await p.createServerGroup(spec("a", 10));
+    const ok = await run(p, [{ op: "waitHealthy", target: { name: "app-prod-v000" }, percent: 91 }]);
+    expect(ok.result).toEqual({ status: "SUCCEEDED" });
+    const waiting = await run(p, [{ op: "waitHealthy", target: { name: "app-prod-v000" }, percent: 95 }]);
+    expect(waiting.result).not.toEqual({ status: "SUCCEEDED" });
+  });
 });

@@ -1,4 +1,4 @@
-import { resizeCapacity, scaleExact } from "../capacity.js";
+import { requiredHealthy, resizeCapacity, scaleExact } from "../capacity.js";
 import { GUARDED_OPERATIONS, type TrafficGuard, verifyTrafficRemoval } from "../traffic-guards.js";
 import type { Capacity, Provider, ServerGroup } from "../types.js";
 import {
@@ -154,7 +154,7 @@ async function runStep(env: PlanEnv, plan: PlanState, op: Op): Promise<StepOutco
     }
     case "waitHealthy": {
       const g = await group(env, plan, op.target);
-      return capacityWait(env, plan, g, Math.ceil((g.capacity.desired * op.percent) / 100));
+      return capacityWait(env, plan, g, requiredHealthy(g.capacity.desired, op.percent));
     }
     case "resize":
       return resizeStep(
