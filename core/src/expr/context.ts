@@ -1,6 +1,6 @@
 import type { RegexBudget } from "./regex.js";
 import type { UrlPolicy } from "./url-policy.js";
-import { ExprError, toValue, type Value } from "./values.js";
+import { type CompareBudget, ExprError, toValue, type Value } from "./values.js";
 
 /** A stage of the running execution, as the engine exposes it to expressions. */
 export interface StageView {
@@ -90,8 +90,11 @@ export function createEvaluationContext(options: EvaluationContextOptions): Eval
   };
 }
 
-/** Mutable state of one evaluation; it is also the regex budget (`remaining`). */
-export interface EvalState extends RegexBudget {
+/**
+ * Mutable state of one evaluation; it is also the regex budget (`remaining`) and the comparison
+ * budget (`compareWork`: value pairs `==`, `.equals()`, `.contains()` ... may look at, 100 per step).
+ */
+export interface EvalState extends RegexBudget, CompareBudget {
   ctx: EvaluationContext;
   steps: number;
   maxSteps: number;
@@ -105,6 +108,7 @@ export function newState(ctx: EvaluationContext): EvalState {
     steps: 0,
     maxSteps: ctx.limits.maxSteps,
     remaining: ctx.limits.maxRegexWork,
+    compareWork: ctx.limits.maxSteps * 100,
     pendingUrls: null,
   };
 }
@@ -127,6 +131,9 @@ export function checkString(st: EvalState, length: number): void {
       `The expression would build a string of ${length} characters; the limit is ${st.ctx.limits.maxStringLength}.`,
     );
 }
+
+/** Most values a result may hold once copied out of the sandbox (shared parts counted each time). */
+export const maxResultValues = (st: EvalState): number => st.ctx.limits.maxListLength * 10;
 
 /** Refuses lists and maps over the size cap. */
 export function checkList(st: EvalState, length: number): void {

@@ -1,5 +1,12 @@
 import { type BinaryNode, type ExprNode, forEachChild } from "./ast.js";
-import { checkString, type EvalState, type EvaluationContext, newState, tick } from "./context.js";
+import {
+  checkString,
+  type EvalState,
+  type EvaluationContext,
+  maxResultValues,
+  newState,
+  tick,
+} from "./context.js";
 import type { ExprDiagnostic } from "./diagnostic.js";
 import { resolveFunction } from "./functions.js";
 import { javaTypeTest } from "./java-types.js";
@@ -79,11 +86,14 @@ export function evaluateExpression(
     const value = evaluateValue(compiled, st);
     return {
       ok: true,
-      value: typeof value === "object" ? toPlain(value) : value,
+      value: typeof value === "object" ? toPlain(value, maxResultValues(st)) : value,
       pendingUrls: pendingOf(st),
     };
   } catch (e) {
-    const err = e as ExprError;
+    const err =
+      e instanceof ExprError
+        ? e
+        : new ExprError("InternalError", `Evaluation failed: ${e instanceof Error ? e.message : String(e)}`);
     return { ok: false, exceptionType: err.exceptionType, message: err.message, pendingUrls: pendingOf(st) };
   }
 }
@@ -428,9 +438,9 @@ function compileBinary(node: BinaryNode): Code {
         toBooleanStrict(left(st, self), "The left operand of 'or'") ||
         toBooleanStrict(right(st, self), "The right operand of 'or'");
     case "==":
-      return (st, self) => valuesEqual(left(st, self), right(st, self));
+      return (st, self) => valuesEqual(left(st, self), right(st, self), st);
     case "!=":
-      return (st, self) => !valuesEqual(left(st, self), right(st, self));
+      return (st, self) => !valuesEqual(left(st, self), right(st, self), st);
     case "<":
       return (st, self) => compareValues(left(st, self), right(st, self)) < 0;
     case "<=":
@@ -487,7 +497,7 @@ function compileBinary(node: BinaryNode): Code {
         const subject = left(st, self);
         if (subject === null) throw new ExprError("TypeError", "The left operand of 'matches' is null.");
         const pattern = fixed ?? compileRegex(patternText(right(st, self)));
-        return regexMatches(pattern, toJavaString(subject), st);
+        return regexMatches(pattern, toJavaString(subject, st.ctx.limits.maxStringLength), st);
       };
     }
     default:
@@ -551,8 +561,9 @@ function arithmetic(st: EvalState, op: "+" | "-" | "*" | "/" | "%", a: Value, b:
   }
   if (op === "+" && (typeof a === "string" || typeof b === "string")) {
     // The other side is converted as Spring converts it: a list prints as `a,b`.
-    const l = toSpelText(a, "concatenation");
-    const r = toSpelText(b, "concatenation");
+    const max = st.ctx.limits.maxStringLength;
+    const l = toSpelText(a, "concatenation", max);
+    const r = toSpelText(b, "concatenation", max - l.length);
     checkString(st, l.length + r.length);
     return l + r;
   }

@@ -23,9 +23,9 @@ type Impl = (st: EvalState, args: Value[]) => Value;
 const DEPLOY_TYPES = new Set(["deploy", "createServerGroup", "cloneServerGroup", "rollingPush"]);
 
 /** The text of a String argument (Java would convert other values with toString; null is refused). */
-function text(v: Value, fn: string): string {
+function text(st: EvalState, v: Value, fn: string): string {
   if (v === null) throw new ExprError("NullPointerException", `#${fn} was given null.`);
-  return toJavaString(v);
+  return toJavaString(v, st.ctx.limits.maxStringLength);
 }
 
 function stages(st: EvalState): readonly StageView[] {
@@ -70,7 +70,7 @@ function findStage(st: EvalState, nameOrId: string): StageView {
 }
 
 function judgment(st: EvalState, args: Value[]): Value {
-  const name = text(args[0], "judgment");
+  const name = text(st, args[0], "judgment");
   for (const s of stages(st)) {
     if (s.name !== name || s.type !== MANUAL_JUDGMENT_TYPE) continue;
     const input = ownData(s.context, "judgmentInput");
@@ -295,7 +295,7 @@ function fetchUrl(st: EvalState, urlValue: Value, fn: string): string {
       "UrlFunctionsDisabled",
       `#${fn} is disabled: this pipeline does not allow URL functions (expressions.allowUrls).`,
     );
-  const url = text(urlValue, fn);
+  const url = text(st, urlValue, fn);
   const verdict = checkUrlAllowed(url, [], urls.policy);
   if (!verdict.allowed) throw new ExprError("UrlNotAllowed", verdict.reason);
   const response = urls.responses?.get(url);
@@ -310,7 +310,7 @@ function fetchUrl(st: EvalState, urlValue: Value, fn: string): string {
 }
 
 function deployedServerGroups(st: EvalState, args: Value[]): Value {
-  const wanted = args.map((a) => text(a, "deployedServerGroups"));
+  const wanted = args.map((a) => text(st, a, "deployedServerGroups"));
   const out: Value[] = [];
   for (const s of stages(st)) {
     if (s.status !== "SUCCEEDED" || !DEPLOY_TYPES.has(s.type)) continue;
@@ -341,15 +341,15 @@ const FLOAT_PATTERN = /^[+-]?(NaN|Infinity|(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?[fFdD
 const BASE64_PATTERN = /^[A-Za-z0-9+/]*={0,2}$/;
 
 const IMPLS: Record<string, Impl> = {
-  stage: (st, [a]) => stageValue(st, findStage(st, text(a, "stage"))),
+  stage: (st, [a]) => stageValue(st, findStage(st, text(st, a, "stage"))),
   stageByRefId: (st, [a]) => {
-    const id = text(a, "stageByRefId");
+    const id = text(st, a, "stageByRefId");
     const stage = stages(st).find((s) => s.id === id);
     if (!stage) throw new ExprError("StageNotFound", `No stage has the id '${id}' in this execution.`);
     return stageValue(st, stage);
   },
   stageExists: (st, [a]) => {
-    const key = text(a, "stageExists");
+    const key = text(st, a, "stageExists");
     return stages(st).some((s) => s.name === key || s.id === key);
   },
   currentStage: (st) => {
@@ -361,42 +361,43 @@ const IMPLS: Record<string, Impl> = {
   judgment,
   judgement: judgment,
   toJson: (st, [a]) => toJson(st, a),
-  readJson: (st, [a]) => readJson(st, text(a, "readJson")),
-  readYaml: (st, [a]) => readYaml(st, text(a, "readYaml")),
-  toInt: (_st, [a]) => {
-    const s = text(a, "toInt");
+  readJson: (st, [a]) => readJson(st, text(st, a, "readJson")),
+  readYaml: (st, [a]) => readYaml(st, text(st, a, "readYaml")),
+  toInt: (st, [a]) => {
+    const s = text(st, a, "toInt");
     const n = s.length <= 12 && INT_PATTERN.test(s) ? Number(s) : Number.NaN;
     if (!Number.isSafeInteger(n) || n > 2147483647 || n < -2147483648)
       throw new ExprError("NumberFormatException", `For input string: "${s}"`);
     return n;
   },
-  toFloat: (_st, [a]) => {
-    const s = text(a, "toFloat").trim();
+  toFloat: (st, [a]) => {
+    const s = text(st, a, "toFloat").trim();
     // The length check keeps the pattern's backtracking bounded on hostile input.
     if (s.length > 400 || !FLOAT_PATTERN.test(s))
       throw new ExprError("NumberFormatException", `For input string: "${s}"`);
     return makeDouble(Number(s.replace(/[fFdD]$/, "")));
   },
-  toBoolean: (_st, [a]) => a !== null && toJavaString(a).toLowerCase() === "true",
+  toBoolean: (st, [a]) =>
+    a !== null && toJavaString(a, st.ctx.limits.maxStringLength).toLowerCase() === "true",
   toBase64: (st, [a]) => {
-    const out = Buffer.from(text(a, "toBase64"), "utf8").toString("base64");
+    const out = Buffer.from(text(st, a, "toBase64"), "utf8").toString("base64");
     checkString(st, out.length);
     return out;
   },
-  fromBase64: (_st, [a]) => {
-    const s = text(a, "fromBase64");
+  fromBase64: (st, [a]) => {
+    const s = text(st, a, "fromBase64");
     if (!BASE64_PATTERN.test(s) || s.length % 4 === 1)
       throw new ExprError("IllegalArgumentException", "The text is not valid base64.");
     return Buffer.from(s, "base64").toString("utf8");
   },
-  alphanumerical: (_st, [a]) => text(a, "alphanumerical").replace(/[^A-Za-z0-9]/g, ""),
+  alphanumerical: (st, [a]) => text(st, a, "alphanumerical").replace(/[^A-Za-z0-9]/g, ""),
   deployedServerGroups,
   fromUrl: (st, [a]) => fetchUrl(st, a, "fromUrl"),
   jsonFromUrl: (st, [a]) => readJson(st, fetchUrl(st, a, "jsonFromUrl")),
   yamlFromUrl: (st, [a]) => readYaml(st, fetchUrl(st, a, "yamlFromUrl")),
   propertiesFromUrl: (st, [a]) => parseProperties(fetchUrl(st, a, "propertiesFromUrl")),
   pipelineId: (st, [a]) => {
-    const name = text(a, "pipelineId");
+    const name = text(st, a, "pipelineId");
     const id = st.ctx.host?.pipelineId?.(name);
     if (id === undefined) throw new ExprError("PipelineNotFound", `No pipeline is named '${name}'.`);
     return id;

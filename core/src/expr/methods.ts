@@ -13,9 +13,9 @@ import {
   type ValueMap,
 } from "./values.js";
 
-function argText(v: Value, method: string): string {
+function argText(st: EvalState, v: Value, method: string): string {
   if (v === null) throw new ExprError("NullPointerException", `.${method}() was given null.`);
-  return toJavaString(v);
+  return toJavaString(v, st.ctx.limits.maxStringLength);
 }
 
 /** A CharSequence parameter: Spring converts numbers to String parameters, not to CharSequence ones. */
@@ -29,12 +29,12 @@ function argChars(v: Value, method: string): string {
  * The first argument of indexOf/lastIndexOf: a string, or a whole number read as a character code
  * (Java's indexOf(int ch): 'hello'.indexOf(108) is 2).
  */
-function searchText(v: Value, method: string): string | undefined {
+function searchText(st: EvalState, v: Value, method: string): string | undefined {
   if (isNumber(v) && Number.isInteger(numberOf(v))) {
     const code = numberOf(v);
     return code >= 0 && code <= 0x10ffff ? String.fromCodePoint(code) : undefined;
   }
-  return argText(v, method);
+  return argText(st, v, method);
 }
 
 /** Java's Character.isWhitespace, which strip() and isBlank() use (not the no-break spaces). */
@@ -88,8 +88,8 @@ function outOfBounds(s: string, detail: string): ExprError {
 }
 
 /** Regexes given as literals are compiled once by the evaluator and passed in here. */
-function regexArg(v: Value, method: string, precompiled: Regex | undefined): Regex {
-  return precompiled ?? compileRegex(argText(v, method));
+function regexArg(st: EvalState, v: Value, method: string, precompiled: Regex | undefined): Regex {
+  return precompiled ?? compileRegex(argText(st, v, method));
 }
 
 export type MethodImpl = (st: EvalState, target: Value, args: Value[], regex: Regex | undefined) => Value;
@@ -128,14 +128,14 @@ function oneArgument(args: Value[], method: string, receiver: string): Value {
 const LIST_METHODS: Record<string, Impl<Value[]>> = {
   size: (_st, list) => list.length,
   isEmpty: (_st, list) => list.length === 0,
-  contains: (_st, list, [x]) => list.some((item) => javaEquals(item, x)),
-  indexOf: (_st, list, args) => {
+  contains: (st, list, [x]) => list.some((item) => javaEquals(item, x, st)),
+  indexOf: (st, list, args) => {
     const x = oneArgument(args, "indexOf", "List");
-    return list.findIndex((item) => javaEquals(item, x));
+    return list.findIndex((item) => javaEquals(item, x, st));
   },
-  lastIndexOf: (_st, list, args) => {
+  lastIndexOf: (st, list, args) => {
     const x = oneArgument(args, "lastIndexOf", "List");
-    for (let i = list.length - 1; i >= 0; i--) if (javaEquals(list[i], x)) return i;
+    for (let i = list.length - 1; i >= 0; i--) if (javaEquals(list[i], x, st)) return i;
     return -1;
   },
 };
@@ -145,7 +145,7 @@ const MAP_METHODS: Record<string, Impl<ValueMap>> = {
   isEmpty: (_st, map) => Object.keys(map).length === 0,
   // Keys are Strings: containsKey(1) is false even with a key "1", as in Java.
   containsKey: (_st, map, [k]) => typeof k === "string" && Object.hasOwn(map, k),
-  containsValue: (_st, map, [x]) => Object.keys(map).some((k) => javaEquals(map[k], x)),
+  containsValue: (st, map, [x]) => Object.keys(map).some((k) => javaEquals(map[k], x, st)),
   keySet: (_st, map) => Object.keys(map),
   values: (_st, map) => Object.keys(map).map((k) => map[k]),
 };
@@ -166,7 +166,10 @@ function specialise(spec: MethodSpec): MethodImpl {
         "NullPointerException",
         `Cannot call .${name}() on null; use ?.${name}() to get null instead.`,
       );
-    if (universal) return name === "equals" ? javaEquals(target, args[0]) : toJavaString(target);
+    if (universal)
+      return name === "equals"
+        ? javaEquals(target, args[0], st)
+        : toJavaString(target, st.ctx.limits.maxStringLength);
     if (typeof target === "string") {
       if (forString) return forString(st, target, args, regex);
     } else if (Array.isArray(target)) {
@@ -188,15 +191,18 @@ function stringMethod(
 ): Value {
   switch (name) {
     case "equalsIgnoreCase":
-      return args[0] !== null && toJavaString(args[0]).toLowerCase() === s.toLowerCase();
+      return (
+        args[0] !== null &&
+        toJavaString(args[0], st.ctx.limits.maxStringLength).toLowerCase() === s.toLowerCase()
+      );
     case "contains":
       return s.includes(argChars(args[0], name));
     case "startsWith": {
       const offset = args.length > 1 ? argInt(args[1], name) : 0;
-      return offset >= 0 && offset <= s.length && s.startsWith(argText(args[0], name), offset);
+      return offset >= 0 && offset <= s.length && s.startsWith(argText(st, args[0], name), offset);
     }
     case "endsWith":
-      return s.endsWith(argText(args[0], name));
+      return s.endsWith(argText(st, args[0], name));
     case "toUpperCase":
       return s.toUpperCase();
     case "toLowerCase":
@@ -215,12 +221,12 @@ function stringMethod(
     }
     case "indexOf": {
       const from = args.length > 1 ? Math.max(0, argInt(args[1], name)) : 0;
-      const text = searchText(args[0], name);
+      const text = searchText(st, args[0], name);
       return text === undefined ? -1 : s.indexOf(text, from);
     }
     case "lastIndexOf": {
       const from = args.length > 1 ? argInt(args[1], name) : s.length;
-      const text = searchText(args[0], name);
+      const text = searchText(st, args[0], name);
       return text === undefined || from < 0 ? -1 : s.lastIndexOf(text, from);
     }
     case "charAt": {
@@ -249,10 +255,10 @@ function stringMethod(
     }
     case "compareTo":
     case "compareToIgnoreCase":
-      return compareStrings(s, argText(args[0], name), name === "compareToIgnoreCase");
+      return compareStrings(s, argText(st, args[0], name), name === "compareToIgnoreCase");
     case "replace": {
-      const target = argText(args[0], name);
-      const replacement = argText(args[1], name);
+      const target = argText(st, args[0], name);
+      const replacement = argText(st, args[1], name);
       // Size the result before building it: replacing "" inserts between every character.
       let count = target === "" ? s.length + 1 : 0;
       if (target !== "")
@@ -262,9 +268,9 @@ function stringMethod(
     }
     case "replaceAll": {
       const out = regexReplaceAll(
-        regexArg(args[0], name, regex),
+        regexArg(st, args[0], name, regex),
         s,
-        argText(args[1], name),
+        argText(st, args[1], name),
         st,
         st.ctx.limits.maxStringLength,
       );
@@ -273,12 +279,12 @@ function stringMethod(
     }
     case "split": {
       const limit = args.length > 1 ? argInt(args[1], name) : 0;
-      const parts = regexSplit(regexArg(args[0], name, regex), s, limit, st);
+      const parts = regexSplit(regexArg(st, args[0], name, regex), s, limit, st);
       checkList(st, parts.length);
       return parts;
     }
     case "matches":
-      return regexMatches(regexArg(args[0], name, regex), s, st);
+      return regexMatches(regexArg(st, args[0], name, regex), s, st);
   }
   throw new ExprError("MethodNotAllowed", `.${name}() is not available on String.`);
 }

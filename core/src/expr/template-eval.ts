@@ -1,5 +1,11 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${ }` is the syntax this module handles.
-import { type EvalState, type EvaluationContext, newState, type UrlResponse } from "./context.js";
+import {
+  type EvalState,
+  type EvaluationContext,
+  maxResultValues,
+  newState,
+  type UrlResponse,
+} from "./context.js";
 import { type CompiledExpression, compileExpression, evaluateValue } from "./evaluator.js";
 import { javaTrim } from "./methods.js";
 import { type ExpressionSegment, hasExpression, scanTemplate } from "./template.js";
@@ -82,8 +88,14 @@ function evaluatePart(st: EvalState, part: ExpressionPart): PartOutcome {
   try {
     return { ok: true, value: evaluateValue(part.compiled, st) };
   } catch (e) {
-    return { ok: false, error: e as ExprError };
+    return { ok: false, error: asExprError(e) };
   }
+}
+
+/** Only a bug or an exhausted host (stack, memory) throws something else; it is still reported, never thrown. */
+function asExprError(e: unknown): ExprError {
+  if (e instanceof ExprError) return e;
+  return new ExprError("InternalError", `Evaluation failed: ${e instanceof Error ? e.message : String(e)}`);
 }
 
 /**
@@ -129,28 +141,39 @@ function evaluateCompiled(template: CompiledTemplate, st: EvalState, summary: Ev
       unresolved();
       return text;
     }
-    return toPlain(outcome.value);
+    try {
+      return toPlain(outcome.value, maxResultValues(st));
+    } catch (e) {
+      return failed(asExprError(e));
+    }
   }
+  const max = st.ctx.limits.maxStringLength;
+  const tooLong = () =>
+    failed(new ExprError("LimitExceeded", `The result would be over ${max} characters (the string limit).`));
   let out = "";
   let hasNull = false;
   for (const part of parts) {
-    if ("text" in part) out += part.text;
-    else {
+    if ("text" in part) {
+      if (out.length + part.text.length > max) return tooLong();
+      out += part.text;
+    } else {
       const outcome = evaluatePart(st, part);
       if (!outcome.ok) return failed(outcome.error);
+      let piece: string;
       if (outcome.value === null) {
         hasNull = true;
-        out += `\${${javaTrim(part.segment.source)}}`;
+        piece = `\${${javaTrim(part.segment.source)}}`;
       } else {
         try {
-          out += toSpelText(outcome.value, "template");
+          // Counted while it is built: a list is not turned into more text than is left.
+          piece = toSpelText(outcome.value, "template", max - out.length);
         } catch (e) {
-          return failed(e as ExprError);
+          return failed(asExprError(e));
         }
       }
+      if (out.length + piece.length > max) return tooLong();
+      out += piece;
     }
-    if (out.length > st.ctx.limits.maxStringLength)
-      return failed(new ExprError("LimitExceeded", "The result is too long."));
   }
   if (hasNull) unresolved();
   return out;
@@ -171,11 +194,24 @@ export function evaluateTemplate(
   template: string | CompiledTemplate,
   ctx: EvaluationContext,
 ): TemplateResult {
-  const compiled = typeof template === "string" ? compileTemplate(template) : template;
+  const text = typeof template === "string" ? template : template.text;
   const st = newState(ctx);
   const summary: EvaluationSummary = {};
-  const value = evaluateCompiled(compiled, st, summary);
-  return { value, summary, pendingUrls: [...(st.pendingUrls ?? [])] };
+  try {
+    const compiled = typeof template === "string" ? compileTemplate(template) : template;
+    const value = evaluateCompiled(compiled, st, summary);
+    return { value, summary, pendingUrls: [...(st.pendingUrls ?? [])] };
+  } catch (e) {
+    // Nothing is thrown to the caller: the text is kept, with the reason in the summary.
+    const err = asExprError(e);
+    const key = escapeSimple(text);
+    addEntry(
+      summary,
+      key,
+      entry(st, "ERROR", `Failed to evaluate [${key}]: ${err.message}`, err.exceptionType),
+    );
+    return { value: text, summary, pendingUrls: [...(st.pendingUrls ?? [])] };
+  }
 }
 
 /**
@@ -186,10 +222,29 @@ export function evaluateTree(tree: unknown, ctx: EvaluationContext): TemplateRes
   const summary: EvaluationSummary = {};
   const pending = new Set<string>();
   const evalString = (s: string): PlainData => {
-    const st = newState(ctx);
-    const v = evaluateCompiled(compileTemplate(s), st, summary);
-    for (const u of st.pendingUrls ?? []) pending.add(u);
-    return v;
+    const result = evaluateTemplate(s, ctx);
+    for (const [k, entries] of Object.entries(result.summary))
+      for (const e of entries) addEntry(summary, k, e);
+    for (const u of result.pendingUrls) pending.add(u);
+    return result.value;
+  };
+  /** A key that is an expression becomes its text; one that cannot (too long) stays as written. */
+  const evalKey = (key: string): string => {
+    const v = evalString(key);
+    if (typeof v === "string") return v;
+    try {
+      return keyText(v, ctx.limits.maxStringLength);
+    } catch (e) {
+      const err = asExprError(e);
+      const k = escapeSimple(key);
+      addEntry(summary, k, {
+        description: `Failed to evaluate [${k}]: ${err.message}`,
+        exceptionType: err.exceptionType,
+        level: "ERROR",
+        ...(ctx.now ? { timestamp: ctx.now() } : {}),
+      });
+      return key;
+    }
   };
   const seen = new Set<object>();
   const walk = (v: unknown): unknown => {
@@ -204,7 +259,7 @@ export function evaluateTree(tree: unknown, ctx: EvaluationContext): TemplateRes
       for (const key of Object.keys(v)) {
         const d = Object.getOwnPropertyDescriptor(v, key);
         if (!d || !("value" in d)) continue;
-        const newKey = hasExpression(key) ? keyText(evalString(key)) : key;
+        const newKey = hasExpression(key) ? evalKey(key) : key;
         Object.defineProperty(out, newKey, {
           value: walk(d.value),
           enumerable: true,
@@ -232,7 +287,40 @@ export function evaluateTree(tree: unknown, ctx: EvaluationContext): TemplateRes
   return { value, summary, pendingUrls: [...pending] };
 }
 
-const keyText = (v: PlainData): string => (typeof v === "string" ? v : JSON.stringify(v));
+/** The JSON text of a key's non-string value, counted while it is built. */
+function keyText(v: PlainData, maxLength: number): string {
+  let size = 0;
+  const parts: string[] = [];
+  const push = (s: string) => {
+    size += s.length;
+    if (size > maxLength)
+      throw new ExprError(
+        "LimitExceeded",
+        `The key's value is too large to turn into text: it would be over ${maxLength} characters (the string limit).`,
+      );
+    parts.push(s);
+  };
+  const walk = (x: PlainData) => {
+    if (x === null || typeof x !== "object") push(JSON.stringify(x) ?? "null");
+    else if (Array.isArray(x)) {
+      push("[");
+      x.forEach((item, i) => {
+        if (i) push(",");
+        walk(item);
+      });
+      push("]");
+    } else {
+      push("{");
+      Object.keys(x).forEach((k, i) => {
+        push(`${i ? "," : ""}${JSON.stringify(k)}:`);
+        walk(x[k]);
+      });
+      push("}");
+    }
+  };
+  walk(v);
+  return parts.join("");
+}
 
 /** Fetches what URL functions need; the engine implements it with its HTTP client and resolver. */
 export interface UrlFetcher {

@@ -124,26 +124,39 @@ export function toValue(
   return walk(data, 0);
 }
 
-/** Turns a sandbox value back into ordinary plain data (doubles unboxed, maps with Object prototype). */
-export function toPlain(v: Value): PlainData {
-  if (v instanceof JavaDouble) return v.value;
-  if (Array.isArray(v)) return v.map(toPlain);
-  if (isMap(v)) {
-    const out: { [key: string]: PlainData } = {};
-    for (const key of Object.keys(v)) {
-      // `__proto__` must become an own property, not a prototype change.
-      if (key === "__proto__")
-        Object.defineProperty(out, key, {
-          value: toPlain(v[key]),
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
-      else out[key] = toPlain(v[key]);
+/**
+ * Turns a sandbox value back into ordinary plain data (doubles unboxed, maps with Object prototype).
+ * Values may share parts (a projection can put one list in every element), so the copy counts what
+ * it makes and fails with LimitExceeded past `maxValues` instead of expanding without bound.
+ */
+export function toPlain(v: Value, maxValues = 1_000_000): PlainData {
+  let count = 0;
+  const copy = (x: Value): PlainData => {
+    if (++count > maxValues)
+      throw new ExprError(
+        "LimitExceeded",
+        `The result would hold more than ${maxValues} values once copied out (parts of it are repeated); make it smaller.`,
+      );
+    if (x instanceof JavaDouble) return x.value;
+    if (Array.isArray(x)) return x.map(copy);
+    if (isMap(x)) {
+      const out: { [key: string]: PlainData } = {};
+      for (const key of Object.keys(x)) {
+        // `__proto__` must become an own property, not a prototype change.
+        if (key === "__proto__")
+          Object.defineProperty(out, key, {
+            value: copy(x[key]),
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
+        else out[key] = copy(x[key]);
+      }
+      return out;
     }
-    return out;
-  }
-  return v;
+    return x;
+  };
+  return copy(v);
 }
 
 /** Java's Double.toString. */
@@ -162,17 +175,90 @@ export function doubleToString(n: number): string {
   return `${m}E${exponent.replace("+", "")}`;
 }
 
-/** Java's String.valueOf, as used for concatenation and template parts. */
-export function toJavaString(v: Value): string {
-  if (v === null) return "null";
-  if (typeof v === "string") return v;
-  if (typeof v === "boolean") return v ? "true" : "false";
-  if (typeof v === "number") return Number.isInteger(v) ? String(v) : doubleToString(v);
-  if (v instanceof JavaDouble) return doubleToString(v.value);
-  if (Array.isArray(v)) return `[${v.map(toJavaString).join(", ")}]`;
-  return `{${Object.keys(v)
-    .map((k) => `${k}=${toJavaString(v[k])}`)
-    .join(", ")}}`;
+/**
+ * Text built with a size budget: past `max` characters it either fails with LimitExceeded (what
+ * expressions need: nothing is built beyond the limit) or stops, for short renderings in messages.
+ * Every value visited counts as well, so text made of empty parts is bounded too.
+ */
+class TextSink {
+  private readonly parts: string[] = [];
+  private size = 0;
+  private visits = 0;
+  full = false;
+  constructor(
+    private readonly max: number,
+    private readonly truncate: boolean,
+  ) {}
+  push(s: string): void {
+    if (this.full) return;
+    if (this.size + s.length > this.max) {
+      if (!this.truncate) throw textTooLong(this.max);
+      this.parts.push(s.slice(0, this.max - this.size));
+      this.size = this.max;
+      this.full = true;
+      return;
+    }
+    this.size += s.length;
+    this.parts.push(s);
+  }
+  visit(): void {
+    if (++this.visits <= this.max) return;
+    if (!this.truncate) throw textTooLong(this.max);
+    this.full = true;
+  }
+  text(): string {
+    return this.parts.join("");
+  }
+}
+
+const textTooLong = (max: number) =>
+  new ExprError(
+    "LimitExceeded",
+    `The value is too large to turn into text: it would be over ${max} characters (the string limit).`,
+  );
+
+function writeJava(v: Value, out: TextSink): void {
+  out.visit();
+  if (out.full) return;
+  if (v === null) out.push("null");
+  else if (typeof v === "string") out.push(v);
+  else if (typeof v === "boolean") out.push(v ? "true" : "false");
+  else if (typeof v === "number") out.push(Number.isInteger(v) ? String(v) : doubleToString(v));
+  else if (v instanceof JavaDouble) out.push(doubleToString(v.value));
+  else if (Array.isArray(v)) {
+    out.push("[");
+    for (let i = 0; i < v.length && !out.full; i++) {
+      if (i) out.push(", ");
+      writeJava(v[i], out);
+    }
+    out.push("]");
+  } else {
+    out.push("{");
+    let first = true;
+    for (const k of Object.keys(v)) {
+      if (out.full) break;
+      if (!first) out.push(", ");
+      first = false;
+      out.push(k);
+      out.push("=");
+      writeJava(v[k], out);
+    }
+    out.push("}");
+  }
+}
+
+/**
+ * Java's String.valueOf, as used for concatenation and template parts. The text is counted while
+ * it is built: past `maxLength` characters it fails with LimitExceeded.
+ */
+export function toJavaString(v: Value, maxLength: number): string {
+  if (typeof v === "string") {
+    if (v.length > maxLength) throw textTooLong(maxLength);
+    return v;
+  }
+  const out = new TextSink(maxLength, false);
+  writeJava(v, out);
+  return out.text();
 }
 
 /**
@@ -180,31 +266,33 @@ export function toJavaString(v: Value): string {
  * the other side of a string `+` become: a list is its elements joined with `,` (`a,b`, nested
  * lists flattened the same way), anything else its Java toString. A map has no such conversion:
  * inside a list, or as a template part, it is an error, as in Orca; on one side of `+` Spring falls
- * back to toString (`{k=v}`).
+ * back to toString (`{k=v}`). Past `maxLength` characters it fails with LimitExceeded.
  */
-export function toSpelText(v: Value, where: "concatenation" | "template"): string {
-  if (typeof v === "string") return v;
-  if (Array.isArray(v)) return listText(v);
+export function toSpelText(v: Value, where: "concatenation" | "template", maxLength: number): string {
   if (isMap(v) && where === "template")
     throw new ExprError(
       "TypeError",
       `A map cannot be part of a text (Spring has no conversion from a map to a String): ${describeValue(v)}; use #toJson(...).`,
     );
-  return toJavaString(v);
+  if (!Array.isArray(v)) return toJavaString(v, maxLength);
+  const out = new TextSink(maxLength, false);
+  writeList(v, out);
+  return out.text();
 }
 
-function listText(list: Value[]): string {
-  return list
-    .map((item) => {
-      if (Array.isArray(item)) return listText(item);
-      if (isMap(item))
-        throw new ExprError(
-          "TypeError",
-          "A list holding a map cannot be converted to text (Spring has no conversion from a map to a String); use #toJson(...).",
-        );
-      return toJavaString(item);
-    })
-    .join(",");
+function writeList(list: Value[], out: TextSink): void {
+  for (let i = 0; i < list.length; i++) {
+    out.visit();
+    if (i) out.push(",");
+    const item = list[i];
+    if (Array.isArray(item)) writeList(item, out);
+    else if (isMap(item))
+      throw new ExprError(
+        "TypeError",
+        "A list holding a map cannot be converted to text (Spring has no conversion from a map to a String); use #toJson(...).",
+      );
+    else writeJava(item, out);
+  }
 }
 
 /** The type name users see in messages. */
@@ -218,19 +306,33 @@ export function typeName(v: Value): string {
 }
 
 /**
+ * How many value pairs comparisons may still look at in one evaluation: lists can share parts, so
+ * comparing two values can cost far more than their size suggests.
+ */
+export interface CompareBudget {
+  compareWork: number;
+}
+
+/**
  * SpEL `==`: numbers by value (1 == 1.0), anything else with Java's equals (so lists and maps
  * compare their elements with equals: `{1} == {1.0}` is false, as in Java).
  */
-export function valuesEqual(a: Value, b: Value): boolean {
+export function valuesEqual(a: Value, b: Value, budget?: CompareBudget): boolean {
   if (isNumber(a) && isNumber(b)) return numberOf(a) === numberOf(b);
-  return javaEquals(a, b);
+  return javaEquals(a, b, budget);
 }
 
 /**
  * Java's Object.equals: an Integer never equals a Double, doubles compare as Double.equals does
- * (NaN equals NaN, 0.0 does not equal -0.0), lists and maps element by element.
+ * (NaN equals NaN, 0.0 does not equal -0.0), lists and maps element by element. With a budget,
+ * each pair looked at counts, and LimitExceeded ends a comparison that would go past it.
  */
-export function javaEquals(a: Value, b: Value): boolean {
+export function javaEquals(a: Value, b: Value, budget?: CompareBudget): boolean {
+  if (budget && --budget.compareWork < 0)
+    throw new ExprError(
+      "LimitExceeded",
+      "The expression compares more values than its budget allows (parts of the values are repeated); simplify it.",
+    );
   if (a === b) return true;
   if (a === null || b === null) return false;
   if (isNumber(a) && isNumber(b)) {
@@ -239,13 +341,13 @@ export function javaEquals(a: Value, b: Value): boolean {
   }
   if (Array.isArray(a)) {
     if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!javaEquals(a[i], b[i])) return false;
+    for (let i = 0; i < a.length; i++) if (!javaEquals(a[i], b[i], budget)) return false;
     return true;
   }
   if (isMap(a) && isMap(b)) {
     const ka = Object.keys(a);
     if (ka.length !== Object.keys(b).length) return false;
-    for (const k of ka) if (!Object.hasOwn(b, k) || !javaEquals(a[k], b[k])) return false;
+    for (const k of ka) if (!Object.hasOwn(b, k) || !javaEquals(a[k], b[k], budget)) return false;
     return true;
   }
   return false;
@@ -277,6 +379,13 @@ export function toBooleanStrict(v: Value, what: string): boolean {
 
 /** A short rendering of a value for error messages. */
 export function describeValue(v: Value): string {
-  const s = typeof v === "string" ? `'${v}'` : toJavaString(v);
+  let s: string;
+  if (typeof v === "string") s = v.length > 61 ? `'${v.slice(0, 61)}` : `'${v}'`;
+  else {
+    // Rendered only as far as the message shows it.
+    const out = new TextSink(61, true);
+    writeJava(v, out);
+    s = out.text();
+  }
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
