@@ -114,3 +114,22 @@ stages:
     expect(r.endTime! - r.startTime!).toBe(60_000);
   });
 });
+
+describe("window rule: short and reversed ranges (issue 16 item 5)", () => {
+  it("finds the opening of a range shorter than 15 minutes", () => {
+    const w = win([], [{ start: "10:07", end: "10:09" }]);
+    expect(new Date(nextWindowOpening(w, at("2024-01-02T09:00:00Z"))!).toISOString()).toBe(
+      "2024-01-02T10:07:00.000Z",
+    );
+    const oneMinute = win(["fri"], [{ start: "23:59", end: "23:59" }], "Europe/Berlin");
+    expect(new Date(nextWindowOpening(oneMinute, at("2024-01-02T12:00:00Z"))!).toISOString()).toBe(
+      "2024-01-05T22:59:00.000Z",
+    );
+  });
+  it("a range whose end is before its start in the same hour never opens, as in Orca (it splits on hours)", () => {
+    const w = win([], [{ start: "10:30", end: "10:15" }]);
+    expect(isInWindow(w, at("2024-01-02T10:40:00Z"))).toBe(false);
+    expect(isInWindow(w, at("2024-01-02T03:00:00Z"))).toBe(false);
+    expect(nextWindowOpening(w, at("2024-01-02T09:00:00Z"))).toBeUndefined();
+  });
+});

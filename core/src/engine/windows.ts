@@ -49,8 +49,26 @@ function minuteOf(hhmm: string): number {
 export const EMPTY_WINDOW_ERROR = "Couldn't calculate a suitable time within given time windows";
 
 /**
+ * The minute spans `[from, to]` (inclusive) of a day that a range covers, as Orca normalises it:
+ * a range whose start hour is after its end hour wraps midnight (two spans); one whose end is
+ * before its start within the same hour (10:30-10:15) covers nothing, because Orca decides the
+ * wrap on hours alone. `capstan validate` reports such a range.
+ */
+function spans(range: { start: string; end: string }): [number, number][] {
+  const start = minuteOf(range.start);
+  const end = minuteOf(range.end);
+  if (start <= end) return [[start, end]];
+  if (Math.floor(start / 60) === Math.floor(end / 60)) return [];
+  return [
+    [start, 24 * 60 - 1],
+    [0, end],
+  ];
+}
+
+/**
  * Orca's gating rule: today is in `days` (empty = every day) and HH:mm lies in a range, both ends
- * inclusive, a range with start > end wrapping midnight; no ranges = the whole day.
+ * inclusive, a range with a start hour after its end hour wrapping midnight (see `spans`); no
+ * ranges = the whole day.
  */
 export function isInWindow(
   window: Pick<ExecutionWindow, "days" | "ranges" | "timezone">,
@@ -59,11 +77,7 @@ export function isInWindow(
   const { day, minute } = wallTime(time, window.timezone || "UTC");
   if (window.days.length > 0 && !window.days.includes(day)) return false;
   if (window.ranges.length === 0) return true;
-  return window.ranges.some((r) => {
-    const start = minuteOf(r.start);
-    const end = minuteOf(r.end);
-    return start <= end ? minute >= start && minute <= end : minute >= start || minute <= end;
-  });
+  return window.ranges.some((r) => spans(r).some(([from, to]) => minute >= from && minute <= to));
 }
 
 /** The first minute at or after `time` that is inside the window (searching 8 days), or undefined. */
@@ -72,16 +86,23 @@ export function nextWindowOpening(
   time: number,
 ): number | undefined {
   if (isInWindow(window, time)) return time;
+  // Hop while outside by at most 15 minutes (all zone offsets are multiples of 15 min) and at most
+  // the shortest span of the window, so a 5-minute window is not hopped over; then back up by minutes.
+  let hop = 15;
+  if (window.ranges.length > 0) {
+    const all = window.ranges.flatMap(spans);
+    if (all.length === 0) return undefined;
+    for (const [from, to] of all) hop = Math.min(hop, to - from + 1);
+  }
   let t = Math.floor(time / 60_000) * 60_000 + 60_000;
   const limit = time + 8 * 24 * 60 * 60_000;
-  // Hop by 15 minutes while outside (all zone offsets are multiples of 15 min), then back up by minutes.
   while (t <= limit) {
     if (isInWindow(window, t)) {
       let back = t - 60_000;
       while (back > time && isInWindow(window, back)) back -= 60_000;
       return Math.max(time, back + 60_000);
     }
-    t += 15 * 60_000;
+    t += hop * 60_000;
   }
   return undefined;
 }

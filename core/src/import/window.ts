@@ -112,12 +112,12 @@ export function convertWindow(
         return;
       }
       if (sh === eh && sm! > em!) {
-        // Orca decides "wraps midnight" on hours alone, so 10:30-10:15 never opens there; Capstan
-        // compares minutes too and would wrap it round the clock.
+        // Orca decides "wraps midnight" on hours alone, so 10:30-10:15 never opens there; nor in
+        // Capstan, whose validation rejects it so that it gets fixed.
         ctx.note(
           wPath,
-          "changed",
-          `${pad(sh!)}:${pad(sm!)}-${pad(eh!)}:${pad(em!)} never opens in Orca (it compares hours only); Capstan reads it as wrapping midnight`,
+          "unsupported",
+          `${pad(sh!)}:${pad(sm!)}-${pad(eh!)}:${pad(em!)} never opens in Orca (it compares hours only) nor in Capstan; kept as written and reported by capstan validate: swap the times, or split it at midnight`,
         );
       }
       ranges.push({ start: `${pad(sh!)}:${pad(sm!)}`, end: `${pad(eh!)}:${pad(em!)}` });

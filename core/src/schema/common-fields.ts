@@ -72,7 +72,7 @@ export const windowDefinition: JsonSchema = object(
     ranges: list(
       object(
         "window range",
-        "A time range within a day, both ends inclusive; `start` later than `end` wraps past midnight.",
+        "A time range within a day, both ends inclusive; a `start` hour later than the `end` hour wraps past midnight (as in Orca); a range that ends before it starts within one hour never opens and is an error.",
         {
           start: patterned(TIME_OF_DAY_PATTERN, 'Opening time, "HH:mm" (24-hour, quoted).', {
             examples: ["07:00"],

@@ -92,6 +92,21 @@ function checkWindow(window: ExecutionWindow): Diagnostic[] {
     );
   }
   for (const range of window.ranges) {
+    // Orca wraps a range round midnight only when its start hour is after its end hour (it splits
+    // on hours alone), so one ending before it starts within the same hour never opens there.
+    if (HH_MM.test(range.start) && HH_MM.test(range.end)) {
+      const [sh, sm] = range.start.split(":").map(Number);
+      const [eh, em] = range.end.split(":").map(Number);
+      if (sh === eh && sm > em)
+        out.push(
+          diagnostic(
+            "window-never-opens",
+            "error",
+            `The range ${range.start}-${range.end} ends before it starts within the same hour, so it never opens (Orca wraps a range past midnight only when its start hour is after its end hour). Swap the times, or write e.g. ${range.start}-23:59 and 00:00-${range.end} if it is meant to wrap.`,
+            fields.ranges?.value ?? window.source.span,
+          ),
+        );
+    }
     for (const time of [range.start, range.end]) {
       if (!HH_MM.test(time)) {
         out.push(
