@@ -8,6 +8,7 @@ import {
   type StageView,
   type UrlFetcher,
   type UrlResponse,
+  urlUnderAllowList,
 } from "../expr/index.js";
 import type { ConditionResult, ExpressionEvaluator, ExpressionScope } from "./expressions.js";
 import type { ExpressionSummary, StageRecord } from "./record.js";
@@ -78,7 +79,7 @@ export class SpelEvaluator implements ExpressionEvaluator {
       urls.map(async (url) => {
         if (this.responses.has(url)) return;
         const allowList = scope.urlAllowList;
-        if (allowList && allowList.length > 0 && !allowList.some((prefix) => url.startsWith(prefix))) {
+        if (allowList && allowList.length > 0 && !urlUnderAllowList(url, allowList)) {
           this.responses.set(url, { ok: false, error: `${url} is not under expressions.urlAllowList` });
           return;
         }

@@ -70,5 +70,5 @@ export {
   fetchUrlChecked,
 } from "./template-eval.js";
 export type { UrlPolicy, UrlVerdict } from "./url-policy.js";
-export { checkUrlAllowed, forbiddenAddress } from "./url-policy.js";
+export { checkUrlAllowed, forbiddenAddress, urlUnderAllowList } from "./url-policy.js";
 export type { PlainData } from "./values.js";

@@ -10,7 +10,10 @@ export interface UrlPolicy {
   allowedSchemes?: readonly string[];
   /** When set, the host must equal one of these or, for "*.example.com", end with ".example.com". */
   allowedHosts?: readonly string[];
-  /** When set, the URL must start with one of these prefixes (compared with the normalised URL). */
+  /**
+   * When set, the URL must be under one of these (`urlUnderAllowList`: the same scheme, host and
+   * port, and a path at or below the entry's path, by whole segments after normalisation).
+   */
   allowedUrlPrefixes?: readonly string[];
   /** Host suffixes refused; default local, localdomain, internal, localhost, spinnaker. */
   excludedDomains?: readonly string[];
@@ -64,10 +67,7 @@ export function checkUrlAllowed(
   }
   if (policy.allowedHosts && !policy.allowedHosts.some((pattern) => hostMatches(host, pattern.toLowerCase())))
     return { allowed: false, reason: `The host '${host}' is not in the allow-list.` };
-  if (
-    policy.allowedUrlPrefixes &&
-    !policy.allowedUrlPrefixes.some((prefix) => parsed.href.startsWith(normalisePrefix(prefix)))
-  )
+  if (policy.allowedUrlPrefixes && !urlUnderAllowList(parsed, policy.allowedUrlPrefixes))
     return {
       allowed: false,
       reason: `${parsed.href} does not start with an allowed prefix (${policy.allowedUrlPrefixes.join(", ")}).`,
@@ -81,14 +81,52 @@ export function checkUrlAllowed(
   return { allowed: true, url: parsed };
 }
 
-function normalisePrefix(prefix: string): string {
+const DEFAULT_PORTS: Record<string, string> = { "http:": "80", "https:": "443" };
+
+/** The parts of a URL an allow-list compares: scheme, host (lower case, no trailing dot), port, path. */
+function urlParts(url: URL): { scheme: string; host: string; port: string; path: string } {
+  return {
+    scheme: url.protocol,
+    host: url.hostname.toLowerCase().replace(/\.$/, ""),
+    port: url.port || DEFAULT_PORTS[url.protocol] || "",
+    path: url.pathname,
+  };
+}
+
+/** Percent-encoded `/` or `\`: a server may decode them into separators (`..%2f` is a way out). */
+const ENCODED_SEPARATOR = /%(?:2f|5c)/i;
+
+/**
+ * Whether `url` is under one of the allow-list's entries (`expressions.urlAllowList`): each entry
+ * is parsed as a URL and must have the same scheme, host and port (the scheme's default when
+ * absent: `http://h` is `http://h:80`), and the URL's path, normalised as URLs are (`a/../b` is
+ * `b`), must be the entry's path or below it by whole segments (`/team-a` covers `/team-a` and
+ * `/team-a/x`, not `/team-ab`). Under an entry with a path, a path holding an encoded `/` or `\`
+ * is refused, since the server may decode it into a way out. An entry that is not an absolute
+ * URL matches nothing. No text prefix is ever compared.
+ */
+export function urlUnderAllowList(url: string | URL, allowList: readonly string[]): boolean {
+  let target: URL;
   try {
-    // "https://Config.Example.com" and "https://config.example.com/" name the same prefix.
-    const url = new URL(prefix);
-    return prefix.endsWith("/") || url.pathname !== "/" ? url.href : url.href.slice(0, -1);
+    target = typeof url === "string" ? new URL(url) : url;
   } catch {
-    return prefix;
+    return false;
   }
+  const t = urlParts(target);
+  return allowList.some((entry) => {
+    let allowed: URL;
+    try {
+      allowed = new URL(entry);
+    } catch {
+      return false;
+    }
+    const a = urlParts(allowed);
+    if (a.scheme !== t.scheme || a.host !== t.host || a.port !== t.port || a.host === "") return false;
+    if (a.path === "/" || a.path === "") return true;
+    if (ENCODED_SEPARATOR.test(target.pathname)) return false;
+    const base = a.path.endsWith("/") ? a.path : `${a.path}/`;
+    return t.path === a.path || t.path === base.slice(0, -1) || t.path.startsWith(base);
+  });
 }
 
 function hostMatches(host: string, pattern: string): boolean {
