@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Writes schemas/pipeline.schema.json, schemas/application.schema.json, docs/format.md,
+// Writes schemas/pipeline.schema.json, schemas/application.schema.json,
+// schemas/canary-config.schema.json (from core/src/canary), docs/format.md,
 // docs/stages.md (from the stage definitions in core/src/stages/<type>/) and the
 // validators compiled from those schemas (core/src/schema/validators.generated.ts, ajv standalone
 // code) from core/src/schema (compiled to core/dist by `tsc -b core`, which `npm run schema:build`
@@ -15,6 +16,7 @@ const { buildApplicationSchema, buildPipelineSchema, renderFormatReference } = a
   join(root, "core/dist/schema/index.js")
 );
 const { builtinStages, renderStageReference } = await import(join(root, "core/dist/stages/index.js"));
+const { canaryConfigSchema } = await import(join(root, "core/dist/canary/index.js"));
 const { GENERATED_VALIDATORS_PATH, generateValidatorsSource } = await import(
   join(root, "core/dist/schema/generate-validators.js")
 );
@@ -23,6 +25,7 @@ const check = process.argv.includes("--check");
 const outputs = [
   ["schemas/pipeline.schema.json", `${JSON.stringify(buildPipelineSchema(), null, 2)}\n`],
   ["schemas/application.schema.json", `${JSON.stringify(buildApplicationSchema(), null, 2)}\n`],
+  ["schemas/canary-config.schema.json", `${JSON.stringify(canaryConfigSchema(), null, 2)}\n`],
   ["docs/format.md", renderFormatReference()],
   ["docs/stages.md", renderStageReference(builtinStages())],
 ];
