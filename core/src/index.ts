@@ -1,3 +1,4 @@
+export * from "./canary/index.js";
 export * from "./compile/index.js";
 export * from "./diagnostics/index.js";
 export * from "./engine/index.js";
