@@ -39,8 +39,16 @@ export interface HttpRequest {
   url: string;
   headers: Record<string, string>;
   body?: string;
+  /** The whole request, body included (default 20 s). */
   timeoutMs?: number;
   signal?: AbortSignal;
+  /**
+   * Connect only to these addresses (the ones the URL restrictions checked), never to a new DNS
+   * answer for the host (DNS rebinding); the Host header and TLS still use the URL's name.
+   */
+  addresses?: readonly string[];
+  /** Largest response body read (default 10 MiB); a larger one fails the request. */
+  maxBodyBytes?: number;
 }
 
 export interface HttpResponse {
