@@ -170,6 +170,65 @@ describe("importSpinnaker: stage ids and the graph", () => {
   });
 });
 
+describe("importSpinnaker: stages without refIds", () => {
+  it("chains them in array order when no stage has a refId, as Orca does, and reports it", () => {
+    const { stages, report } = one({
+      name: "p",
+      stages: [
+        { type: "manualJudgment", name: "Approve" },
+        { type: "wait", name: "Soak", waitTime: 5 },
+        { type: "wait", name: "Deploy", waitTime: 5 },
+      ],
+    });
+    // Orca's convertLinearToParallel: refIds "0", "1" ..., each stage requiring the one before.
+    expect(stages.map((s) => [s.id, s.dependsOn])).toEqual([
+      ["0", undefined],
+      ["1", ["0"]],
+      ["2", ["1"]],
+    ]);
+    expect(at(report, "$.stages")).toEqual([
+      {
+        path: "$.stages",
+        kind: "changed",
+        message:
+          'no stage has a refId, so Orca runs them one after another in array order (refIds "0", "1" ...): each stage depends on the one before it',
+      },
+    ]);
+    expect(at(report, "$.stages[1].refId")).toEqual([]);
+  });
+
+  it("Orca's chaining replaces requisiteStageRefIds there; said, not warned about", () => {
+    const { stages, report, diagnostics } = one({
+      name: "p",
+      stages: [
+        { type: "wait", waitTime: 5 },
+        { type: "wait", waitTime: 5, requisiteStageRefIds: ["nothing"] },
+      ],
+    });
+    expect(stages.map((s) => s.dependsOn)).toEqual([undefined, ["0"]]);
+    expect(diagnostics).toEqual([]);
+    expect(at(report, "$.stages[1].requisiteStageRefIds")).toEqual([
+      {
+        path: "$.stages[1].requisiteStageRefIds",
+        kind: "dropped",
+        message: "Orca replaces requisiteStageRefIds with the stage before when no stage has a refId",
+      },
+    ]);
+  });
+
+  it("leaves them unchained when some stage has a refId", () => {
+    const { stages, report } = one({
+      name: "p",
+      stages: [
+        { refId: "1", type: "wait", waitTime: 5 },
+        { type: "wait", waitTime: 5 },
+      ],
+    });
+    expect(stages.map((s) => s.dependsOn)).toEqual([undefined, undefined]);
+    expect(at(report, "$.stages")).toEqual([]);
+  });
+});
+
 describe("importSpinnaker: common stage fields", () => {
   it("wraps stageEnabled in ${ } unless it is already, and quotes it in YAML", () => {
     const r = one({

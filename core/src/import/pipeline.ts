@@ -3,6 +3,7 @@ import type { ImportContext } from "./context.js";
 import { childPath, isRecord, show } from "./json-path.js";
 import { convertNotifications } from "./notifications.js";
 import { convertParameters } from "./parameters.js";
+import { isEmpty } from "./stage-rules.js";
 import { convertStage } from "./stages.js";
 import { convertTriggers } from "./triggers.js";
 
@@ -105,6 +106,12 @@ function stageIds(
   return { ids, byRef };
 }
 
+/** The ids Orca gives the stages of a pipeline none of whose stages has a refId: their indexes. */
+function linearIds(stages: unknown[]): { ids: string[]; byRef: Map<string, string> } {
+  const ids = stages.map((_, i) => String(i));
+  return { ids, byRef: new Map(ids.map((id) => [id, id])) };
+}
+
 /** Converts one Spinnaker pipeline config object into a Capstan pipeline value. */
 export function convertPipeline(
   raw: Record<string, unknown>,
@@ -167,7 +174,18 @@ export function convertPipeline(
   const stages = Array.isArray(raw.stages) ? raw.stages : [];
   if (!Array.isArray(raw.stages))
     ctx.diagnostic("no-stages", "warning", `${show(out.name)} has no stages list`, path);
-  const { ids, byRef } = stageIds(stages, sPath, ctx);
+  // Orca's convertLinearToParallel: when no stage has a refId, the stages are numbered "0", "1" ...
+  // and each requires the one before it, so they run in array order.
+  const linear =
+    stages.length > 0 && stages.every((s) => !isRecord(s) || s.refId === undefined || s.refId === null);
+  const { ids, byRef } = linear ? linearIds(stages) : stageIds(stages, sPath, ctx);
+  if (linear && stages.length > 1)
+    ctx.note(
+      sPath,
+      "changed",
+      'no stage has a refId, so Orca runs them one after another in array order (refIds "0", "1" ...): each stage depends on the one before it',
+    );
+  let previous: string | undefined;
   out.stages = stages.flatMap((s, i) => {
     const stPath = childPath(sPath, i);
     if (!isRecord(s)) {
@@ -175,12 +193,22 @@ export function convertPipeline(
       return [];
     }
     const stage = convertStage(s, stPath, ids[i], ctx, catalog);
-    stage.dependsOn = dependsOn(
-      s.requisiteStageRefIds,
-      childPath(stPath, "requisiteStageRefIds"),
-      byRef,
-      ctx,
-    );
+    if (linear) {
+      stage.dependsOn = previous === undefined ? [] : [previous];
+      if (!isEmpty(s.requisiteStageRefIds))
+        ctx.note(
+          childPath(stPath, "requisiteStageRefIds"),
+          "dropped",
+          "Orca replaces requisiteStageRefIds with the stage before when no stage has a refId",
+        );
+      previous = ids[i];
+    } else
+      stage.dependsOn = dependsOn(
+        s.requisiteStageRefIds,
+        childPath(stPath, "requisiteStageRefIds"),
+        byRef,
+        ctx,
+      );
     if ((stage.dependsOn as string[]).length === 0) delete stage.dependsOn;
     return [stage];
   });
