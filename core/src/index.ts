@@ -1,4 +1,5 @@
 export * from "./canary/index.js";
+export * from "./canary/prometheus/index.js";
 export * from "./compile/index.js";
 export * from "./diagnostics/index.js";
 export * from "./engine/index.js";

@@ -11,6 +11,8 @@ import {
 } from "@capstan/core";
 import { formatHuman } from "../format-diagnostics.js";
 import { type CliIo, UsageError } from "../io.js";
+import { findRepository } from "../local/launcher.js";
+import { prometheusForRun } from "../local/prometheus.js";
 import { waitForTurn } from "../run/concurrency.js";
 import { driveExecution, observers, progressFor } from "../run/drive.js";
 import { checkJudgeAnswers } from "../run/judge-answers.js";
@@ -93,6 +95,13 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   });
   const services = cliServices({ io, user, store, judgments, observer: observers(observer), pipelines });
   const say = values.json ? io.stderr : io.stdout;
+  // A canary analysis with `prometheus: local` gets a Prometheus on loopback for this run.
+  const prometheus = await prometheusForRun(loaded.pipeline, services, findRepository(io.cwd), say);
+  if (prometheus && "error" in prometheus) {
+    io.stderr(`capstan run: ${prometheus.error}\ncapstan run: nothing was run.\n`);
+    store.close();
+    return 1;
+  }
   /** Runs the pipelines this execution triggers (Orca's pipeline triggers), one after another. */
   const triggerDownstream = async (record: ExecutionRecord): Promise<void> => {
     if (values["no-triggers"]) return;
@@ -153,5 +162,6 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   } finally {
     turn.release();
     store.close();
+    await prometheus?.stop();
   }
 }

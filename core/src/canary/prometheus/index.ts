@@ -16,6 +16,7 @@ export {
   scopeMatchers,
 } from "./query.js";
 export {
+  LOCAL_PROMETHEUS_ENV,
   type PrometheusConfigOptions,
   prometheusConfig,
   type ScrapeState,

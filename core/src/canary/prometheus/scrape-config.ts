@@ -5,6 +5,9 @@ import { parseName } from "../../providers/naming.js";
 // Prometheus watches it), each instance labelled with its server group, cluster and moniker, so
 // a canary scope (a server group name) selects its series with `server_group="<name>"`.
 
+/** The environment variable through which `capstan run` hands canary stages the Prometheus it started. */
+export const LOCAL_PROMETHEUS_ENV = "CAPSTAN_LOCAL_PROMETHEUS_URL";
+
 /** What the generator needs of the local provider's state (`.capstan/local/state.json`). */
 export interface ScrapeState {
   clusters: readonly {

@@ -1,6 +1,7 @@
 import { readFile as readFileFs } from "node:fs/promises";
 import { isAbsolute, join, resolve } from "node:path";
 import type { PrometheusSource } from "../../canary/prometheus/client.js";
+import { LOCAL_PROMETHEUS_ENV } from "../../canary/prometheus/scrape-config.js";
 import { fetchMetricSetPairs, type MetricQueries, type RunScope } from "../../canary/prometheus/source.js";
 import type { StageContext, StageHandler, TaskResult } from "../../engine/handler.js";
 import { parseDuration } from "../../model/duration.js";
@@ -23,8 +24,7 @@ import {
   type ScoreThresholds,
 } from "./plan.js";
 
-/** The environment variable through which `capstan run` hands the stage the Prometheus it started. */
-export const LOCAL_PROMETHEUS_ENV = "CAPSTAN_LOCAL_PROMETHEUS_URL";
+export { LOCAL_PROMETHEUS_ENV };
 
 /** Where the stage's outside world comes from (tests stand in for the judge and the files). */
 export interface CanaryStageDeps {

@@ -16,7 +16,12 @@ function metric(raw: unknown): Record<string, unknown> {
   const m = (raw ?? {}) as Record<string, unknown>;
   const query =
     typeof m.query === "string"
-      ? { type: "prometheus", customInlineTemplate: `PromQL:${m.query}` }
+      ? // Kayenta wants a metricName even when the PromQL: template is the whole query.
+        {
+          type: "prometheus",
+          metricName: String(m.name ?? "metric"),
+          customInlineTemplate: `PromQL:${m.query}`,
+        }
       : { type: "prometheus", ...((m.query ?? {}) as Record<string, unknown>) };
   const outliers = m.outliers as Record<string, unknown> | undefined;
   return {
