@@ -37,57 +37,60 @@ async function runCanary(repo: Repo, extra: string[]): Promise<RecordJson> {
 }
 
 // CI installs Prometheus (.ci/run): there a missing one fails the test instead of skipping it.
-describe.skipIf(!hasPrometheus && !process.env.CI)("examples/canary.yml on the local provider with a real Prometheus", () => {
-  it("a healthy canary scores Pass: promoted to production, baseline and canary removed, SUCCEEDED", async () => {
-    const repo = canaryRepo();
-    const record = await runCanary(repo, []);
-    const s = byId(record);
-    expect(record.status, JSON.stringify(s.canary, null, 2)).toBe("SUCCEEDED");
-    expect(s.canary.status).toBe("SUCCEEDED");
-    expect(s.canary.outputs).toMatchObject({
-      overallResult: "Pass",
-      canaryScores: [100, 100],
-      canaryScore: 100,
-    });
-    const judge = s.canary.outputs.judgeResult as { results: { name: string; classification: string }[] };
-    expect(judge.results.map((r) => [r.name, r.classification])).toEqual([
-      ["error rate", "Pass"],
-      ["mean latency", "Pass"],
-    ]);
-    expect(Object.fromEntries(Object.values(s).map((x) => [x.refId, x.status]))).toMatchObject({
-      "judge-marginal": "SKIPPED",
-      promote: "SUCCEEDED",
-      rollback: "SKIPPED",
-      "cleanup-baseline": "SUCCEEDED",
-      "cleanup-canary": "SUCCEEDED",
-      verdict: "SUCCEEDED",
-    });
-    const clusters = Object.fromEntries((await status(repo)).clusters.map((c) => [c.name, c.serverGroups]));
-    expect(clusters["myapp-prod"].map((g) => g.image)).toEqual(["myapp:2"]);
-    expect(clusters["myapp-prod-canary"] ?? []).toEqual([]);
-    expect(clusters["myapp-prod-baseline"] ?? []).toEqual([]);
-  }, 180_000);
+describe.skipIf(!hasPrometheus && !process.env.CI)(
+  "examples/canary.yml on the local provider with a real Prometheus",
+  () => {
+    it("a healthy canary scores Pass: promoted to production, baseline and canary removed, SUCCEEDED", async () => {
+      const repo = canaryRepo();
+      const record = await runCanary(repo, []);
+      const s = byId(record);
+      expect(record.status, JSON.stringify(s.canary, null, 2)).toBe("SUCCEEDED");
+      expect(s.canary.status).toBe("SUCCEEDED");
+      expect(s.canary.outputs).toMatchObject({
+        overallResult: "Pass",
+        canaryScores: [100, 100],
+        canaryScore: 100,
+      });
+      const judge = s.canary.outputs.judgeResult as { results: { name: string; classification: string }[] };
+      expect(judge.results.map((r) => [r.name, r.classification])).toEqual([
+        ["error rate", "Pass"],
+        ["mean latency", "Pass"],
+      ]);
+      expect(Object.fromEntries(Object.values(s).map((x) => [x.refId, x.status]))).toMatchObject({
+        "judge-marginal": "SKIPPED",
+        promote: "SUCCEEDED",
+        rollback: "SKIPPED",
+        "cleanup-baseline": "SUCCEEDED",
+        "cleanup-canary": "SUCCEEDED",
+        verdict: "SUCCEEDED",
+      });
+      const clusters = Object.fromEntries((await status(repo)).clusters.map((c) => [c.name, c.serverGroups]));
+      expect(clusters["myapp-prod"].map((g) => g.image)).toEqual(["myapp:2"]);
+      expect(clusters["myapp-prod-canary"] ?? []).toEqual([]);
+      expect(clusters["myapp-prod-baseline"] ?? []).toEqual([]);
+    }, 180_000);
 
-  it("a canary answering 10% errors fails at the first run: the rollback branch runs and destroys it", async () => {
-    const repo = canaryRepo();
-    const record = await runCanary(repo, ["--param", "errorRate=10%"]);
-    const s = byId(record);
-    expect(s.canary.status).toBe("FAILED_CONTINUE");
-    expect(s.canary.outputs).toMatchObject({ overallResult: "Fail", canaryScores: [0] });
-    expect(s.canary.error).toMatch(
-      /^Canary run #1 scored 0, at or below the marginal threshold 50: .*error rate/,
-    );
-    const judge = s.canary.outputs.judgeResult as { results: { name: string; classification: string }[] };
-    expect(judge.results.find((r) => r.name === "error rate")?.classification).toBe("High");
-    expect(Object.fromEntries(Object.values(s).map((x) => [x.refId, x.status]))).toMatchObject({
-      promote: "SKIPPED",
-      rollback: "SUCCEEDED",
-      "cleanup-baseline": "SUCCEEDED",
-      verdict: "TERMINAL",
-    });
-    expect(record.status).toBe("TERMINAL");
-    const clusters = Object.fromEntries((await status(repo)).clusters.map((c) => [c.name, c.serverGroups]));
-    expect(clusters["myapp-prod-canary"] ?? []).toEqual([]);
-    expect(clusters["myapp-prod"] ?? []).toEqual([]);
-  }, 180_000);
-});
+    it("a canary answering 10% errors fails at the first run: the rollback branch runs and destroys it", async () => {
+      const repo = canaryRepo();
+      const record = await runCanary(repo, ["--param", "errorRate=10%"]);
+      const s = byId(record);
+      expect(s.canary.status).toBe("FAILED_CONTINUE");
+      expect(s.canary.outputs).toMatchObject({ overallResult: "Fail", canaryScores: [0] });
+      expect(s.canary.error).toMatch(
+        /^Canary run #1 scored 0, at or below the marginal threshold 50: .*error rate/,
+      );
+      const judge = s.canary.outputs.judgeResult as { results: { name: string; classification: string }[] };
+      expect(judge.results.find((r) => r.name === "error rate")?.classification).toBe("High");
+      expect(Object.fromEntries(Object.values(s).map((x) => [x.refId, x.status]))).toMatchObject({
+        promote: "SKIPPED",
+        rollback: "SUCCEEDED",
+        "cleanup-baseline": "SUCCEEDED",
+        verdict: "TERMINAL",
+      });
+      expect(record.status).toBe("TERMINAL");
+      const clusters = Object.fromEntries((await status(repo)).clusters.map((c) => [c.name, c.serverGroups]));
+      expect(clusters["myapp-prod-canary"] ?? []).toEqual([]);
+      expect(clusters["myapp-prod"] ?? []).toEqual([]);
+    }, 180_000);
+  },
+);
