@@ -23,7 +23,7 @@ import {
   canaryAnalysisHandler,
   LOCAL_PROMETHEUS_ENV,
 } from "./canary-analysis-stage.js";
-import type { CanaryJudgePort } from "./judge-port.js";
+import { type CanaryJudgePort, defaultJudge } from "./judge-port.js";
 import { planRuns, readSettings } from "./plan.js";
 
 const MIN = 60_000;
@@ -369,5 +369,32 @@ interval: 20m
 step: 15s`);
     expect(retro.canary.outputs).toMatchObject({ overallResult: "Pass", canaryScores: [100, 100] });
     expect(retro.clock.now()).toBe(T0);
+  });
+});
+
+describe("canaryAnalysis with core/src/canary's judge (fake clock, real Prometheus)", () => {
+  const config = `
+canaryConfig: latency
+prometheus: local
+lifetime: 20m
+interval: 10m
+step: 15s`;
+
+  it("a canary like its baseline (1 ms apart in 100) passes with 100 in each run", async () => {
+    const { canary } = await run(`${config}\n${scopes("app-canary-v000")}`, {
+      deps: { judge: defaultJudge },
+    });
+    expect(canary.status).toBe("SUCCEEDED");
+    expect(canary.outputs).toMatchObject({ overallResult: "Pass", canaryScores: [100, 100] });
+  });
+
+  it("a canary twice as slow is High on latency: score 0, stopped at the first run", async () => {
+    const { canary } = await run(`${config}\n${scopes("app-canary-v001")}`, {
+      deps: { judge: defaultJudge },
+    });
+    expect(canary.status).toBe("TERMINAL");
+    expect(canary.outputs).toMatchObject({ overallResult: "Fail", canaryScores: [0] });
+    const result = canary.outputs.judgeResult as { results: { name: string; classification: string }[] };
+    expect(result.results.map((r) => [r.name, r.classification])).toEqual([["latency", "High"]]);
   });
 });

@@ -1,3 +1,4 @@
+import type { CanaryConfig } from "../../canary/index.js";
 import type { MetricSetPair } from "../../canary/prometheus/source.js";
 import type { ScoreThresholds } from "./plan.js";
 
@@ -79,22 +80,18 @@ export function stageConfigOf(config: unknown): StageCanaryConfig | { error: str
   return { metrics, templates };
 }
 
-let realJudge: Promise<CanaryJudgePort> | undefined;
+let loaded: Promise<CanaryJudgePort> | undefined;
 
 /**
- * core/src/canary's judgeCanary and loadCanaryConfig, loaded when a canary stage first runs.
- * (Loaded by path rather than imported statically while core/src/canary/index.ts is written in
- * parallel; a missing module is a stage error, not a failure to load every stage type.)
+ * core/src/canary's judgeCanary and loadCanaryConfig, imported when a canary stage first runs:
+ * core/src/canary reads its configs through the schema code, which lists every stage type, this
+ * one included, so a static import here would be a cycle at module load.
  */
 export function defaultJudge(): Promise<CanaryJudgePort> {
-  const path = "../../canary/index.js";
-  realJudge ??= (import(/* @vite-ignore */ path) as Promise<Partial<CanaryJudgePort>>).then((m) => {
-    if (typeof m.judgeCanary !== "function" || typeof m.loadCanaryConfig !== "function")
-      throw new Error("core/src/canary does not export judgeCanary and loadCanaryConfig");
-    return m as CanaryJudgePort;
-  });
-  realJudge.catch(() => {
-    realJudge = undefined;
-  });
-  return realJudge;
+  loaded ??= import("../../canary/index.js").then((m) => ({
+    loadCanaryConfig: (text: string, path: string) => m.loadCanaryConfig(text, path),
+    judgeCanary: (config: unknown, pairs: MetricSetPair[], thresholds?: ScoreThresholds) =>
+      m.judgeCanary(config as CanaryConfig, pairs, thresholds),
+  }));
+  return loaded;
 }
