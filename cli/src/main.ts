@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import { didYouMean, LENIENT_MATCH } from "@capstan/core";
 import { approveCommand, approveHelp, rejectCommand, rejectHelp } from "./commands/approve.js";
+import { canaryCommand, canaryHelp } from "./commands/canary.js";
 import { cancelCommand, cancelHelp } from "./commands/cancel.js";
 import { compileCommand, compileHelp } from "./commands/compile.js";
 import { environmentsCommand, environmentsHelp } from "./commands/environments.js";
@@ -73,6 +74,11 @@ export const commands: Record<string, Command> = {
     summary: "Convert Spinnaker pipeline JSON to Capstan YAML",
     help: importHelp,
     run: importCommand,
+  },
+  canary: {
+    summary: "Judge a canary offline: Kayenta's NetflixACAJudge on metric set pairs",
+    help: canaryHelp,
+    run: canaryCommand,
   },
 };
 

@@ -212,27 +212,27 @@ function classify(
   if (experiment.length === 0 || control.length === 0) {
     const missing =
       experiment.length === 0 && control.length === 0
-        ? "neither the experiment nor the control has"
+        ? "no values on either side"
         : experiment.length === 0
-          ? "the experiment has"
-          : "the control has";
+          ? "the experiment has no values"
+          : "the control has no values";
     if (a.nanStrategy === "replace")
       return {
         label: "Pass",
-        reason: `${name}: ${missing} no values; nanStrategy replace counts that as a pass`,
+        reason: `${name}: ${missing}; nanStrategy replace counts that as a pass`,
         critical: false,
         ratio: 1,
       };
     if (a.mustHaveData && !a.critical)
       return {
         label: "NodataFailMetric",
-        reason: `${name}: ${missing} no values, and the metric must have data (mustHaveData)`,
+        reason: `${name}: ${missing}, and the metric must have data (mustHaveData)`,
         critical: false,
         ratio: 1,
       };
     return {
       label: "Nodata",
-      reason: `${name}: ${missing} no values${a.critical ? " (a critical metric: the canary fails)" : ""}`,
+      reason: `${name}: ${missing}${a.critical ? " (a critical metric: the canary fails)" : ""}`,
       critical: a.critical,
       ratio: 1,
     };

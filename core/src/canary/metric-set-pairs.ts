@@ -4,6 +4,7 @@
 // path (JSON.parse and a plain check); anything wrong is reported from the YAML loader's tree,
 // with the line and column of the value at fault. Never throws on bad input.
 import { type Diagnostic, diagnostic, hasErrors, type Span } from "../diagnostics/diagnostic.js";
+import { closest } from "../diagnostics/did-you-mean.js";
 import { loadYaml, type PathSegment } from "../loader/yaml-loader.js";
 import type { MetricSetPair } from "./judge.js";
 
@@ -40,7 +41,7 @@ interface Problem {
 }
 
 /** Checks the data; returns the pairs when nothing is wrong. */
-function check(data: unknown, problems: Problem[]): MetricSetPair[] | undefined {
+function check(data: unknown, problems: Problem[], metrics?: readonly string[]): MetricSetPair[] | undefined {
   if (!Array.isArray(data)) {
     problems.push({
       path: [],
@@ -76,6 +77,13 @@ function check(data: unknown, problems: Problem[]): MetricSetPair[] | undefined 
         path: name === undefined ? [i] : [i, "name"],
         code: "pairs-name",
         message: `Pair ${i + 1} needs 'name', the canary config metric it belongs to (text).`,
+      });
+    } else if (metrics && !metrics.includes(name)) {
+      const near = closest(name, metrics);
+      problems.push({
+        path: [i, "name"],
+        code: "pairs-unknown-metric",
+        message: `The canary config has no metric named '${name}'${near ? `. Did you mean '${near}'?` : ` (its metrics: ${metrics.join(", ")}).`}`,
       });
     }
     if (record.id !== undefined && typeof record.id !== "string")
@@ -146,15 +154,19 @@ function check(data: unknown, problems: Problem[]): MetricSetPair[] | undefined 
   return problems.some((p) => p.severity !== "warning") ? undefined : pairs;
 }
 
-/** Reads a metric set pairs file; `pairs` is set when there is no error. */
+/**
+ * Reads a metric set pairs file; `pairs` is set when there is no error. With `metrics` (the canary
+ * config's metric names), a pair naming another metric is an error.
+ */
 export function loadMetricSetPairs(
   text: string,
   path: string,
+  options: { metrics?: readonly string[] } = {},
 ): { pairs?: MetricSetPair[]; diagnostics: Diagnostic[] } {
   // Fast path: plain JSON with nothing to report.
   try {
     const problems: Problem[] = [];
-    const pairs = check(JSON.parse(text), problems);
+    const pairs = check(JSON.parse(text), problems, options.metrics);
     if (pairs && problems.length === 0) return { pairs, diagnostics: [] };
   } catch {
     // Not JSON (YAML, or a syntax error the YAML loader will place).
@@ -162,7 +174,7 @@ export function loadMetricSetPairs(
   const doc = loadYaml(text, path, { maxAliasNodes: 1_000_000 });
   if (hasErrors(doc.diagnostics)) return { diagnostics: doc.diagnostics };
   const problems: Problem[] = [];
-  const pairs = check(doc.value, problems);
+  const pairs = check(doc.value, problems, options.metrics);
   const span = (p: Problem): Span => {
     for (let n = p.path.length; n >= 0; n--) {
       const location = doc.locate(p.path.slice(0, n));
