@@ -599,6 +599,160 @@ describe("importSpinnaker: stage types", () => {
   });
 });
 
+describe("importSpinnaker: deploy clusters in several regions or accounts", () => {
+  const aws = (extra: Record<string, unknown>) => ({
+    provider: "local",
+    application: "app",
+    stack: "prod",
+    capacity: { min: 1, desired: 1, max: 1 },
+    strategy: "highlander",
+    ...extra,
+  });
+  const deploy = (clusters: unknown[]) =>
+    one({ name: "p", stages: [{ refId: "1", type: "deploy", clusters }] });
+
+  it("keeps clusters of different regions apart: the region goes into the detail, reported", () => {
+    const { stages, report } = deploy([
+      aws({ availabilityZones: { "us-east-1": ["us-east-1a"] } }),
+      aws({ availabilityZones: { "us-west-2": ["us-west-2a", "us-west-2b"] } }),
+    ]);
+    const clusters = stages[0].clusters as Record<string, unknown>[];
+    expect(clusters.map((c) => [c.application, c.stack, c.detail])).toEqual([
+      ["app", "prod", "us-east-1"],
+      ["app", "prod", "us-west-2"],
+    ]);
+    expect(at(report, "$.stages[0].clusters[1].availabilityZones")).toEqual([
+      {
+        path: "$.stages[0].clusters[1].availabilityZones",
+        kind: "changed",
+        message:
+          'the deploy also goes to app-prod elsewhere; Capstan clusters have no regions, so this one (region us-west-2) is the cluster app-prod-us-west-2 (detail "us-west-2"), or they would destroy each other\'s server groups; its zones (us-west-2a, us-west-2b) are left to the provider account',
+      },
+    ]);
+    expect(
+      report.some((n) => n.message.includes("provider detail") && n.path.includes("availabilityZones")),
+    ).toBe(false);
+  });
+
+  it("splits one cluster deploying to several regions into one cluster per region, as Orca's parallel deploy", () => {
+    const { stages, report } = deploy([
+      aws({ freeFormDetails: "web", availabilityZones: { "us-east-1": [], "eu-west-1": [] } }),
+    ]);
+    const clusters = stages[0].clusters as Record<string, unknown>[];
+    expect(clusters.map((c) => c.detail)).toEqual(["web-us-east-1", "web-eu-west-1"]);
+    expect(clusters[1].strategy).toBe("highlander");
+    expect(at(report, "$.stages[0].clusters[0].availabilityZones").map((n) => n.kind)).toEqual([
+      "changed",
+      "changed",
+    ]);
+  });
+
+  it("keeps clusters of different accounts apart with the account in the detail", () => {
+    const { stages } = deploy([
+      { provider: "kubernetes", account: "k8s-east", application: "app", stack: "prod" },
+      { provider: "kubernetes", account: "k8s_west", application: "app", stack: "prod" },
+    ]);
+    const clusters = stages[0].clusters as Record<string, unknown>[];
+    expect(clusters.map((c) => [c.account, c.detail])).toEqual([
+      ["k8s-east", "k8s-east"],
+      ["k8s_west", "k8s_west"],
+    ]);
+  });
+
+  it("leaves a single cluster alone and says its region is not carried over", () => {
+    const { stages, report } = deploy([aws({ availabilityZones: { "us-east-1": ["us-east-1a"] } })]);
+    expect((stages[0].clusters as Record<string, unknown>[])[0].detail).toBeUndefined();
+    expect(at(report, "$.stages[0].clusters[0].availabilityZones")).toEqual([
+      {
+        path: "$.stages[0].clusters[0].availabilityZones",
+        kind: "dropped",
+        message:
+          "region us-east-1 (zones us-east-1a): Capstan clusters have no regions or zones; the provider account decides where they run",
+      },
+    ]);
+  });
+});
+
+describe("importSpinnaker: deploy fields Capstan has", () => {
+  const legacyKubernetes = {
+    provider: "kubernetes",
+    account: "k8s",
+    application: "app",
+    stack: "prod",
+    namespace: "default",
+    region: "default",
+    targetSize: 3,
+    targetHealthyDeployPercentage: 90,
+    containers: [
+      {
+        name: "app",
+        imageDescription: { registry: "gcr.io", repository: "acme/app", tag: "1.2.3", account: "gcr" },
+        envVars: [
+          { name: "MODE", value: "prod" },
+          { name: "SECRET", envSource: { secretSource: { secretName: "s", key: "k" } } },
+        ],
+        ports: [{ containerPort: 8080, name: "http" }],
+      },
+    ],
+  };
+
+  it("carries over targetHealthyDeployPercentage, the container image, targetSize and envVars", () => {
+    const { stages, report } = one({
+      name: "p",
+      stages: [{ refId: "1", type: "deploy", clusters: [legacyKubernetes] }],
+    });
+    expect(stages[0].clusters).toEqual([
+      {
+        provider: "kubernetes",
+        account: "k8s",
+        namespace: "default",
+        application: "app",
+        stack: "prod",
+        capacity: { min: 3, desired: 3, max: 3 },
+        targetHealthyDeployPercentage: 90,
+        image: "gcr.io/acme/app:1.2.3",
+        env: { MODE: "prod" },
+        strategy: "none",
+      },
+    ]);
+    const c = "$.stages[0].clusters[0]";
+    expect(at(report, `${c}.targetSize`)[0]).toMatchObject({ kind: "changed" });
+    expect(at(report, `${c}.containers[0].envVars[1]`)[0]).toMatchObject({ kind: "unsupported" });
+    expect(at(report, `${c}.containers[0].ports`)[0]).toMatchObject({ kind: "dropped" });
+    // Nothing Capstan carries over is called provider detail; the namespace is not a region.
+    expect(report.filter((n) => /provider detail/.test(n.message)).map((n) => n.path)).toEqual([]);
+    expect(at(report, `${c}.region`)).toEqual([]);
+    expect(at(report, `${c}.containers`)).toEqual([]);
+  });
+
+  it("an image from the trigger becomes an expression on the trigger's tag", () => {
+    const cluster = {
+      ...legacyKubernetes,
+      containers: [
+        {
+          name: "app",
+          imageDescription: {
+            registry: "gcr.io",
+            repository: "acme/app",
+            fromTrigger: true,
+            imageId: "gcr.io/acme/app",
+          },
+        },
+      ],
+    };
+    const { stages, report } = one({
+      name: "p",
+      stages: [{ refId: "1", type: "deploy", clusters: [cluster] }],
+    });
+    expect((stages[0].clusters as Record<string, unknown>[])[0].image).toBe(
+      "gcr.io/acme/app:${ trigger.tag }",
+    );
+    expect(at(report, "$.stages[0].clusters[0].containers[0].imageDescription")[0]).toMatchObject({
+      kind: "changed",
+    });
+  });
+});
+
 describe("importSpinnaker: pipeline-level fields", () => {
   it("parameters: options only when hasOptions, label kept, the rest reported", () => {
     const { value, report } = one({
