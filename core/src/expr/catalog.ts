@@ -55,7 +55,13 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
   fn("jsonFromUrl", 1, 1, "#jsonFromUrl(url)", "The JSON body of a GET of the URL.", true),
   fn("yamlFromUrl", 1, 1, "#yamlFromUrl(url)", "The YAML body of a GET of the URL.", true),
   fn("propertiesFromUrl", 1, 1, "#propertiesFromUrl(url)", "A Java .properties body as a map.", true),
-  fn("pipelineId", 1, 1, "#pipelineId(name)", "The id of the named pipeline of this repository."),
+  fn(
+    "pipelineId",
+    1,
+    1,
+    "#pipelineId(name)",
+    "The id of the named pipeline of this repository: Capstan pipelines are known by name, so the name itself (a pipeline stage reports a name no pipeline has).",
+  ),
 ];
 
 export const FUNCTION_BY_NAME: ReadonlyMap<string, FunctionSpec> = new Map(FUNCTIONS.map((f) => [f.name, f]));

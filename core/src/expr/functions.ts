@@ -20,7 +20,6 @@ import {
 
 type Impl = (st: EvalState, args: Value[]) => Value;
 
-const DEPLOY_TYPES = new Set(["deploy", "createServerGroup", "cloneServerGroup", "rollingPush"]);
 
 /** The text of a String argument (Java would convert other values with toString; null is refused). */
 function text(st: EvalState, v: Value, fn: string): string {
@@ -313,7 +312,9 @@ function deployedServerGroups(st: EvalState, args: Value[]): Value {
   const wanted = args.map((a) => text(st, a, "deployedServerGroups"));
   const out: Value[] = [];
   for (const s of stages(st)) {
-    if (s.status !== "SUCCEEDED" || !DEPLOY_TYPES.has(s.type)) continue;
+    // Orca picks its deploy stage types; every stage type that creates server groups (its
+    // definition's deploysServerGroups) records them as `deploy.server.groups`, which is read below.
+    if (s.status !== "SUCCEEDED") continue;
     if (wanted.length && !wanted.includes(s.name) && !wanted.includes(s.id)) continue;
     const view = stageValue(st, s) as ValueMap;
     const context = view.context as ValueMap;
@@ -398,7 +399,12 @@ const IMPLS: Record<string, Impl> = {
   propertiesFromUrl: (st, [a]) => parseProperties(fetchUrl(st, a, "propertiesFromUrl")),
   pipelineId: (st, [a]) => {
     const name = text(st, a, "pipelineId");
-    const id = st.ctx.host?.pipelineId?.(name);
+    // Capstan pipelines are known by name, so without a host that looks ids up (the engine has
+    // none) the id is the name: a pipeline stage resolves it, and fails naming it if no pipeline
+    // has that name; `capstan validate` checks the name against the repository's pipelines.
+    const lookup = st.ctx.host?.pipelineId;
+    if (!lookup) return name;
+    const id = lookup(name);
     if (id === undefined) throw new ExprError("PipelineNotFound", `No pipeline is named '${name}'.`);
     return id;
   },

@@ -135,6 +135,32 @@ stages:
     const events = store.read("e1.c");
     expect(events.at(-1)).toMatchObject({ kind: "execution.completed", status: "CANCELED" });
   });
+
+  it("#pipelineId('name') names the pipeline to run, as in a Spinnaker pipeline stage", async () => {
+    const r = await runPipeline(
+      `
+name: parent
+stages:
+  - { id: c, type: pipeline, pipeline: "\${ #pipelineId('child') }" }
+`,
+      { pipelines: resolver(child), expressions },
+    );
+    expect(statuses(r)).toEqual({ c: "SUCCEEDED" });
+    expect(r.stages[0].context).toMatchObject({ executionName: "child" });
+  });
+
+  it("#pipelineId of a pipeline that does not exist fails the stage naming it", async () => {
+    const r = await runPipeline(
+      `
+name: parent
+stages:
+  - { id: c, type: pipeline, pipeline: "\${ #pipelineId('nope') }" }
+`,
+      { pipelines: resolver(child), expressions },
+    );
+    expect(statuses(r)).toEqual({ c: "TERMINAL" });
+    expect(r.stages[0].error).toMatch(/nope/);
+  });
 });
 
 describe("safe deployment: a failed parent triggers the rollback child", () => {
