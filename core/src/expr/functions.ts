@@ -20,7 +20,6 @@ import {
 
 type Impl = (st: EvalState, args: Value[]) => Value;
 
-
 /** The text of a String argument (Java would convert other values with toString; null is refused). */
 function text(st: EvalState, v: Value, fn: string): string {
   if (v === null) throw new ExprError("NullPointerException", `#${fn} was given null.`);
