@@ -753,6 +753,35 @@ describe("importSpinnaker: deploy fields Capstan has", () => {
   });
 });
 
+describe("importSpinnaker: preconfigured stages", () => {
+  it("names alias: a preconfigured webhook or job is defined in Orca's settings, not in the pipeline", () => {
+    const { report, stages } = one({
+      name: "p",
+      stages: [
+        { refId: "1", type: "notifyTeams", alias: "preconfiguredWebhook", name: "Tell", parameterValues: { x: 1 } },
+        { refId: "2", type: "runMigrations", alias: "preconfiguredJob", name: "Migrate" },
+      ],
+    });
+    expect(stages.map((s) => s.type)).toEqual(["notifyTeams", "runMigrations"]);
+    expect(at(report, "$.stages[0].alias")).toEqual([
+      {
+        path: "$.stages[0].alias",
+        kind: "unsupported",
+        message:
+          "notifyTeams is a preconfigured webhook: its URL, method, headers and payload are in Orca's webhook.preconfigured settings, not in the pipeline; write it as a webhook stage with them",
+      },
+    ]);
+    expect(at(report, "$.stages[1].alias")).toEqual([
+      {
+        path: "$.stages[1].alias",
+        kind: "unsupported",
+        message:
+          "runMigrations is a preconfigured job: its job (a Kubernetes or Titus run job) is in Orca's job.preconfigured settings, not in the pipeline; write it as a run or runJobManifest stage",
+      },
+    ]);
+  });
+});
+
 describe("importSpinnaker: pipeline-level fields", () => {
   it("parameters: options only when hasOptions, label kept, the rest reported", () => {
     const { value, report } = one({

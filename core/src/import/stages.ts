@@ -28,7 +28,29 @@ const COMMON_KEYS = new Set([
 
 /** Fields every stage may carry that Capstan drops, and why. */
 const COMMON_DROPS: Record<string, Rule> = {
-  alias: silent,
+  alias: (value, path, ctx, stage) => {
+    if (isEmpty(value)) return {};
+    const type = typeof stage.type === "string" && stage.type !== "" ? stage.type : "the stage";
+    if (value === "preconfiguredWebhook")
+      ctx.note(
+        path,
+        "unsupported",
+        `${type} is a preconfigured webhook: its URL, method, headers and payload are in Orca's webhook.preconfigured settings, not in the pipeline; write it as a webhook stage with them`,
+      );
+    else if (value === "preconfiguredJob")
+      ctx.note(
+        path,
+        "unsupported",
+        `${type} is a preconfigured job: its job (a Kubernetes or Titus run job) is in Orca's job.preconfigured settings, not in the pipeline; write it as a run or runJobManifest stage`,
+      );
+    else
+      ctx.note(
+        path,
+        "dropped",
+        `alias ${show(value)}: Orca runs this stage as that stage type; Capstan goes by type alone`,
+      );
+    return {};
+  },
   isNew: silent,
   id: silent, // the execution's stage id, null in configs
   group: drop("stage groups are a templating detail"),

@@ -36,6 +36,13 @@ export const SPINNAKER_ONLY_STAGES: readonly SpinnakerOnlyStage[] = [
   { type: "kayentaCanary", icon: "canary" },
   { type: "canary", icon: "canary" },
   { type: "acaTask" },
+  // Kayenta's internal stages, which kayentaCanary plans (they show up in exported executions).
+  { type: "runCanaryIntervals", icon: "canary" },
+  { type: "runCanary", icon: "canary" },
+  { type: "deployCanaryServerGroups", icon: "canary" },
+  { type: "deployCanaryClusters", icon: "canary" },
+  { type: "cleanupCanaryClusters", icon: "canary" },
+  { type: "rollingRestartManifest" },
   { type: "runJob" },
   { type: "runJobManifest" },
   { type: "preconfiguredJob" },

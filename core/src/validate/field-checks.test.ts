@@ -36,3 +36,16 @@ stages:
     expect(codes(text)).toEqual([]);
   });
 });
+
+describe("Spinnaker-only stage types", () => {
+  it.each(["runCanaryIntervals", "runCanary", "deployCanaryServerGroups", "cleanupCanaryClusters"])(
+    "Kayenta's internal %s validates with a warning like the other Spinnaker-only types, not an error",
+    (type) => {
+      const text = `name: p
+stages:
+  - { id: s, type: ${type} }
+`;
+      expect(codes(text)).toEqual([{ code: "stage-type-unsupported", severity: "warning", text: type }]);
+    },
+  );
+});
