@@ -89,6 +89,27 @@ describe("progress views", () => {
     ]);
   });
 
+  it("the live view shows an ended canary analysis' scores and result", () => {
+    const view = new LiveView(
+      () => undefined,
+      () => 65_000,
+      200,
+    );
+    const canary = {
+      ...record.stages[0],
+      refId: "canary",
+      type: "canaryAnalysis",
+      outputs: { canaryScores: [100, 92.5], overallResult: "Pass" },
+    };
+    view.onEvent(
+      { kind: "execution.completed", status: "RUNNING", id: "", ts: 0 },
+      structuredClone({ ...record, stages: [canary] }) as never,
+    );
+    expect(view.frame()[1]).toBe(
+      "  ✔ canary  canaryAnalysis    SUCCEEDED          0:05  scores 100, 92.5 (Pass)",
+    );
+  });
+
   it("line progress prints one line per change and prefixes run output", () => {
     const lines: string[] = [];
     const p = lineProgress(

@@ -148,7 +148,7 @@ export class LiveView implements ExecutionObserver {
     ];
     for (const s of r.stages) {
       const wait = s.status === "RUNNING" && s.waitingFor ? `  waiting for ${s.waitingFor}` : "";
-      const why = s.status !== "RUNNING" && s.error ? `  ${s.error}` : "";
+      const why = s.status !== "RUNNING" && s.error ? `  ${s.error}` : canaryScores(s);
       const shown = displayStatus(s);
       const line = `  ${ICON[shown] ?? "?"} ${s.refId.padEnd(idWidth)}  ${s.type.padEnd(17)} ${shown.padEnd(15)} ${stageElapsed(s, now).padStart(7)}${wait}${why}`;
       out.push(line.slice(0, this.columns));
@@ -166,4 +166,11 @@ export class LiveView implements ExecutionObserver {
     this.write(`${lines.join("\n")}\n`);
     this.drawnLines = lines.length;
   }
+}
+
+/** A canary analysis that ended without an error: its scores and result, e.g. `  scores 100, 100 (Pass)`. */
+function canaryScores(s: ExecutionRecord["stages"][number]): string {
+  const scores = s.outputs?.canaryScores;
+  if (s.status === "RUNNING" || !Array.isArray(scores) || scores.length === 0) return "";
+  return `  scores ${scores.join(", ")} (${String(s.outputs.overallResult ?? "")})`;
 }

@@ -291,10 +291,11 @@ async function step(
   if (now < next.due) {
     const what =
       runs.length === 0 && plan.warmupMs > 0 && now < next.due - plan.intervalMs ? "warm-up, then " : "";
+    const so = runs.length > 0 ? ` (scores so far: ${runs.map((r) => r.score).join(", ")})` : "";
     return {
       status: "RUNNING",
       pollAfterMs: next.due - now,
-      waitingFor: `${what}canary run #${next.index} of ${total} at ${iso(next.due)}`,
+      waitingFor: `${what}canary run #${next.index} of ${total} at ${iso(next.due)}${so}`,
     };
   }
   const record = await runOnce(ctx, plan, next, deps);
@@ -320,7 +321,7 @@ async function step(
     status: "RUNNING",
     context,
     pollAfterMs: Math.max(0, following.due - ctx.now()),
-    waitingFor: `canary run #${following.index} of ${total} at ${iso(following.due)}`,
+    waitingFor: `canary run #${following.index} of ${total} at ${iso(following.due)} (scores so far: ${all.map((r) => r.score).join(", ")})`,
   };
 }
 
