@@ -6,6 +6,8 @@ export interface LastExecution {
   id: string;
   status: string;
   statuses: Map<string, string>;
+  /** Canary analyses' results (`overallResult`) and last scores, by stage. */
+  canaryResults: Map<string, { result: string; score?: number }>;
 }
 
 /**
@@ -39,5 +41,20 @@ export function lastExecution(
     id: best.id,
     status: best.status,
     statuses: new Map(best.stages.map((s) => [s.refId, s.status])),
+    canaryResults: new Map(
+      best.stages.flatMap((s) =>
+        s.type === "canaryAnalysis" && typeof s.outputs?.overallResult === "string"
+          ? [
+              [
+                s.refId,
+                {
+                  result: s.outputs.overallResult,
+                  ...(typeof s.outputs.canaryScore === "number" ? { score: s.outputs.canaryScore } : {}),
+                },
+              ] as const,
+            ]
+          : [],
+      ),
+    ),
   };
 }

@@ -15,6 +15,9 @@ export interface GraphNode {
   if?: string;
   /** Last status from an execution record, when one exists. */
   status?: string;
+  /** A canary analysis' last result (Pass, Marginal, Fail, Error) and score, when it has one. */
+  result?: string;
+  score?: number;
   /** Offset of the stage in the text, to reveal it on click. */
   offset: number;
   x: number;

@@ -111,7 +111,11 @@ export class GraphPanels implements vscode.Disposable {
         ? lastExecution(folder.uri.fsPath, model.pipeline, document.uri.fsPath)
         : undefined;
     if (last) {
-      for (const node of model.nodes) node.status = last.statuses.get(node.id);
+      for (const node of model.nodes) {
+        node.status = last.statuses.get(node.id);
+        const canary = last.canaryResults.get(node.id);
+        if (canary) Object.assign(node, canary);
+      }
       model.execution = { id: last.id, status: last.status };
     }
     entry.model = model;

@@ -65,6 +65,8 @@ function showTooltip(node: GraphNode, event: MouseEvent): void {
   if (node.if) lines.push(`if: ${node.if}`);
   if (node.judgment && node.inputs.length > 0) lines.push(`choices: ${node.inputs.join(", ")}`);
   if (node.status) lines.push(`last run: ${STATUS_LABEL[node.status] ?? node.status}`);
+  if (node.result)
+    lines.push(`canary: ${node.result}${node.score !== undefined ? `, score ${node.score}` : ""}`);
   tooltip.textContent = lines.join("\n");
   tooltip.hidden = false;
   tooltip.style.left = `${event.clientX + 12}px`;
@@ -91,7 +93,7 @@ function drawNode(node: GraphNode): SVGGElement {
   const left = node.x - node.width / 2;
   const top = node.y - node.height / 2;
   const g = el("g", {
-    class: `node${node.judgment ? " judgment" : ""}${node.status ? ` status-${node.status}` : ""}${node.if ? " conditional" : ""}`,
+    class: `node${node.judgment ? " judgment" : ""}${node.status ? ` status-${node.status}` : ""}${node.result ? ` result-${node.result}` : ""}${node.if ? " conditional" : ""}`,
     "data-stage": node.id,
     tabindex: 0,
     role: "button",
@@ -126,7 +128,11 @@ function drawNode(node: GraphNode): SVGGElement {
   g.appendChild(name);
   const type = el("text", { class: "type", x: left + (node.judgment ? 42 : 34), y: top + 40 });
   type.textContent = truncate(
-    node.status ? `${node.type} · ${STATUS_LABEL[node.status] ?? node.status}` : node.type,
+    node.result
+      ? `${node.type} · ${node.result}${node.score !== undefined ? ` ${node.score}` : ""}`
+      : node.status
+        ? `${node.type} · ${STATUS_LABEL[node.status] ?? node.status}`
+        : node.type,
     26,
   );
   g.appendChild(type);
