@@ -96,16 +96,13 @@ describe("import: GoogleCloudPlatform spinnaker-istio-canary trigger pipeline", 
   });
 
   it("reports what did not carry over, by JSON path", () => {
-    expect(notesAt(r, "$.parameterConfig[0].default")).toEqual([
-      {
-        kind: "dropped",
-        message: 'default "" is not one of the options, which Capstan would reject at start',
-      },
-    ]);
+    // An empty default carried nothing: no note.
+    expect(notesAt(r, "$.parameterConfig[0].default")).toEqual([]);
     expect(notesAt(r, "$.stages[0].preconditions[0].context.regions")).toEqual([
       {
         kind: "dropped",
-        message: "Capstan clusters have no regions; the provider account decides where they run",
+        message:
+          'for Kubernetes these are namespaces (["sampleapp"]); a Capstan clusterSize precondition counts the cluster in the account\'s namespace',
       },
     ]);
     expect(notesAt(r, "$.stages[2].pipeline")).toEqual([
@@ -210,7 +207,7 @@ describe("import: GoogleCloudPlatform spinnaker-istio-canary canary deploy pipel
           'stage type "findArtifactFromExecution" is not part of the Capstan format; kept with its fields as written (Capstan cannot run it)',
       },
     ]);
-    expect(notesAt(r, "$.stages[1].manifestArtifactId")[0].kind).toBe("unsupported");
+    expect(notesAt(r, "$.stages[1].manifestArtifactId")[0].kind).toBe("dropped");
     expect(notesAt(r, "$.stages[7].canaryConfig.canaryConfigId")[0].message).toBe(
       'the metrics live in Kayenta canary config "85d778fd-318a-4429-8a0a-d64d40139e9e": save its JSON (as Kayenta exports it) as .capstan/canary/85d778fd-318a-4429-8a0a-d64d40139e9e.json',
     );

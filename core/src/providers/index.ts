@@ -1,6 +1,7 @@
 export * from "./application-settings.js";
 export * from "./capacity.js";
 export * from "./cluster-size.js";
+export * from "./kubernetes/index.js";
 export * from "./local/index.js";
 export * from "./naming.js";
 export * from "./operations/cluster-ops.js";

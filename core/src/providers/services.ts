@@ -1,3 +1,4 @@
+import type { KubernetesServices } from "./kubernetes/session.js";
 import type { TrafficGuard } from "./traffic-guards.js";
 import type { Provider } from "./types.js";
 
@@ -11,6 +12,8 @@ export interface ProviderServices {
   minCapacityRatio?: number;
   /** How often stages poll the provider while waiting (ms; default 500). */
   pollMs?: number;
+  /** Kubernetes accounts for the manifest stages (else read from `.capstan/application.yml`). */
+  kubernetes?: KubernetesServices;
 }
 
 /** Providers from a fixed list; the first one is the default when a stage names none. */

@@ -43,7 +43,15 @@ export function buildApplicationSchema(): JsonSchema {
       provider: oneOfValues(PROVIDERS, "The provider: `local` processes or a `kubernetes` cluster."),
       default: flag("Use this account when a stage names none.", { default: false }),
       context: str("kubeconfig context to use (kubernetes).", { examples: ["prod-cluster"] }),
-      kubeconfigFile: str("kubeconfig file (kubernetes); default `$KUBECONFIG` or `~/.kube/config`."),
+      kubeconfigFile: str(
+        "kubeconfig file (kubernetes), relative to the repository or absolute; default `$KUBECONFIG` or `~/.kube/config`.",
+      ),
+      kubeconfigSecret: str(
+        "Name of a secret or environment variable holding the kubeconfig's content, YAML or base64 (kubernetes), e.g. `KUBECONFIG_PROD`; written to a private temporary file for kubectl and masked in logs and records.",
+        { examples: ["KUBECONFIG_PROD"] },
+      ),
+      namespace: str("Namespace of objects that name none (kubernetes); default the context's."),
+      kubectl: str("The kubectl to run (kubernetes); default `kubectl` on the PATH."),
       namespaces: list(str("A namespace."), "Namespaces this account may use (kubernetes); empty means any."),
     },
     ["name", "provider"],
@@ -63,6 +71,15 @@ export function buildApplicationSchema(): JsonSchema {
       description: str("What the application is."),
       trafficGuards: list(ref("traffic-guard"), "Clusters that must keep at least one instance up."),
       accounts: list(ref("account"), "Provider accounts."),
+      kubernetes: object(
+        "kubernetes tools",
+        "The tools Kubernetes stages run besides each account's kubectl.",
+        {
+          helm: str("helm for bakeManifest; default `helm` on the PATH."),
+          kustomize: str("kustomize for bakeManifest; default `kubectl kustomize`."),
+        },
+        [],
+      ),
       notifications: list(
         ref("pipeline-notification"),
         "Notifications for every pipeline; a pipeline's own entry with the same type and address overrides its `when`.",

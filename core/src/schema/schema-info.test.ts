@@ -53,7 +53,7 @@ describe("schema info", () => {
 
   it("lists stage types and the fields of one", () => {
     const types = stageTypes().map((t) => t.name);
-    expect(types).toHaveLength(24);
+    expect(types).toHaveLength(30);
     expect(types.slice(0, 3)).toEqual(["wait", "manualJudgment", "checkPreconditions"]);
     const webhook = fieldsOfStageType("webhook") ?? [];
     expect(webhook.find((f) => f.name === "url")).toEqual({

@@ -1,4 +1,5 @@
 import type { StageRegistry } from "../engine/handler.js";
+import { bakeManifestDefinition } from "./bake-manifest/definition.js";
 import { canaryAnalysisDefinition } from "./canary-analysis/definition.js";
 import { StageCatalog } from "./catalog.js";
 import { checkPreconditionsDefinition } from "./check-preconditions/definition.js";
@@ -9,16 +10,21 @@ import { deployDefinition } from "./deploy/definition.js";
 import { deployManifestDefinition } from "./deploy-manifest/definition.js";
 import { destroyServerGroupDefinition } from "./destroy-server-group/definition.js";
 import { disableClusterDefinition } from "./disable-cluster/definition.js";
+import { disableManifestDefinition } from "./disable-manifest/definition.js";
 import { disableServerGroupDefinition } from "./disable-server-group/definition.js";
+import { enableManifestDefinition } from "./enable-manifest/definition.js";
 import { enableServerGroupDefinition } from "./enable-server-group/definition.js";
 import { evaluateVariablesDefinition } from "./evaluate-variables/definition.js";
+import { findArtifactsFromResourceDefinition } from "./find-artifacts-from-resource/definition.js";
 import { findImageFromClusterDefinition } from "./find-image-from-cluster/definition.js";
 import { manualJudgmentDefinition } from "./manual-judgment/definition.js";
 import { patchManifestDefinition } from "./patch-manifest/definition.js";
 import { pipelineDefinition } from "./pipeline/definition.js";
 import { resizeServerGroupDefinition } from "./resize-server-group/definition.js";
 import { rollbackClusterDefinition } from "./rollback-cluster/definition.js";
+import { rollingRestartManifestDefinition } from "./rolling-restart-manifest/definition.js";
 import { runDefinition } from "./run/definition.js";
+import { runJobManifestDefinition } from "./run-job-manifest/definition.js";
 import { scaleDownClusterDefinition } from "./scale-down-cluster/definition.js";
 import { scaleManifestDefinition } from "./scale-manifest/definition.js";
 import { shrinkClusterDefinition } from "./shrink-cluster/definition.js";
@@ -80,6 +86,12 @@ export const BUILTIN_STAGES: readonly StageDefinition[] = [
   patchManifestDefinition,
   deleteManifestDefinition,
   undoRolloutManifestDefinition,
+  enableManifestDefinition,
+  disableManifestDefinition,
+  findArtifactsFromResourceDefinition,
+  runJobManifestDefinition,
+  bakeManifestDefinition,
+  rollingRestartManifestDefinition,
   canaryAnalysisDefinition,
 ];
 

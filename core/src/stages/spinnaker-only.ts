@@ -8,7 +8,6 @@ export interface SpinnakerOnlyStage {
 /** Validated with a warning, not an error; a type that becomes a Capstan stage type leaves this list. */
 export const SPINNAKER_ONLY_STAGES: readonly SpinnakerOnlyStage[] = [
   { type: "bake" },
-  { type: "bakeManifest" },
   { type: "jenkins" },
   { type: "travis" },
   { type: "wercker" },
@@ -16,7 +15,6 @@ export const SPINNAKER_ONLY_STAGES: readonly SpinnakerOnlyStage[] = [
   { type: "script" },
   { type: "findImage" },
   { type: "findArtifactFromExecution" },
-  { type: "findArtifactsFromResource" },
   { type: "createLoadBalancer" },
   { type: "deleteLoadBalancer" },
   { type: "upsertLoadBalancer" },
@@ -44,7 +42,6 @@ export const SPINNAKER_ONLY_STAGES: readonly SpinnakerOnlyStage[] = [
   { type: "cleanupCanaryClusters", icon: "canary" },
   { type: "rollingRestartManifest" },
   { type: "runJob" },
-  { type: "runJobManifest" },
   { type: "preconfiguredJob" },
   { type: "savePipeline" },
   { type: "importDeploymentConfiguration" },
@@ -65,6 +62,4 @@ export const SPINNAKER_ONLY_STAGES: readonly SpinnakerOnlyStage[] = [
 /** Icons of Spinnaker types that are in neither list (Capstan reports them as unknown). */
 export const OTHER_SPINNAKER_ICONS: Readonly<Record<string, string>> = {
   rollbackServerGroup: "rollback",
-  enableManifest: "enable",
-  disableManifest: "disable",
 };

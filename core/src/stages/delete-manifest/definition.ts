@@ -4,7 +4,8 @@ import { bool, int, list, str } from "../../schema/schema-kit.js";
 import { requiredUnless } from "../../schema/stage-spec.js";
 import { defineStage } from "../define-stage.js";
 import { MANIFEST_COMMON, options } from "../manifest-kit/import-rules.js";
-import { account, manifestName, namespace } from "../manifest-kit/schema-fields.js";
+import { account, DYNAMIC_TARGET, manifestName, namespace } from "../manifest-kit/schema-fields.js";
+import { deleteManifestStage } from "./delete-manifest-stage.js";
 
 // Spinnaker label selector kinds as kubectl selector syntax.
 function selectorTerm(sel: Record<string, unknown>): string | undefined {
@@ -60,12 +61,23 @@ export const deleteManifestDefinition = defineStage({
       account,
       namespace,
       manifestName,
+      ...DYNAMIC_TARGET,
       kinds: list(str("A kind, e.g. deployment."), "Kinds to delete (with `labelSelector`)."),
       labelSelector: str("Label selector, e.g. `app=myapp,track=canary`; several terms are ANDed."),
-      cascading: bool("Also delete dependent objects (Spinnaker: options.cascading).", { default: true }),
+      cascading: {
+        type: ["boolean", "string"],
+        description:
+          "Dependents: true = background, false = orphan, or a policy (`foreground`, `background`, `orphan`); absent: kubectl's default (Spinnaker: options.cascading).",
+      },
+      orphanDependents: bool("Leave dependents (wins over cascading)."),
       gracePeriodSeconds: int("Seconds to let pods terminate gracefully.", { minimum: 0 }),
     },
-    allOf: [requiredUnless("manifestName", "labelSelector")],
+    allOf: [
+      {
+        if: { properties: { labelSelector: {} }, required: ["labelSelector"] },
+        else: requiredUnless("manifestName", "criteria"),
+      },
+    ],
     example: {
       id: "cleanup-canary",
       type: "deleteManifest",
@@ -78,11 +90,34 @@ export const deleteManifestDefinition = defineStage({
       ...MANIFEST_COMMON,
       kinds: keep(),
       labelSelectors,
-      options: options({ cascading: "bool", gracePeriodSeconds: "int" }),
+      options: options({ cascading: "bool", gracePeriodSeconds: "int", orphanDependents: "bool" }),
     },
   },
-  docs: `Deletes Kubernetes objects: \`manifestName\`, or the objects of \`kinds\` matching
-\`labelSelector\`. The type is part of the format and validates, but this version of Capstan cannot
-run it yet (the Kubernetes provider is next; see [providers.md](providers.md)): \`capstan validate\`
-warns, and a run fails when it reaches the stage.`,
+  outputs: [
+    {
+      name: "manifestNamesByNamespace",
+      type: "map of namespace -> list of `kind name`",
+      description: "What the stage deleted.",
+    },
+    {
+      name: "deletedManifests",
+      type: "list of strings",
+      description: "What the stage deleted, `kind name`.",
+    },
+  ],
+  docs: `Deletes Kubernetes objects: \`manifestName\`, the dynamic target (\`cluster\` + \`criteria\`), or
+the objects of \`kinds\` matching \`labelSelector\`, with
+\`kubectl delete --ignore-not-found=true [--cascade=<policy>] [--grace-period=N]\`. \`cascading\`
+true is \`background\`, false \`orphan\`, a policy name passes through; \`orphanDependents\` wins;
+nothing set passes no \`--cascade\`. There is no stability wait (as in Spinnaker). Deleting the
+last serving version of a guarded cluster fails (traffic guards).
+
+\`\`\`yaml
+- id: cleanup-canary
+  type: deleteManifest
+  kinds: [deployment]
+  labelSelector: track=canary
+  cascading: true
+\`\`\``,
+  handler: deleteManifestStage,
 });

@@ -1,13 +1,22 @@
 import { asNumber } from "../../import/stage-rules.js";
 import { int } from "../../schema/schema-kit.js";
+import { requiredUnless } from "../../schema/stage-spec.js";
 import { defineStage } from "../define-stage.js";
 import { MANIFEST_COMMON } from "../manifest-kit/import-rules.js";
-import { account, manifestName, namespace } from "../manifest-kit/schema-fields.js";
+import { TARGET_OUTPUTS } from "../manifest-kit/outputs.js";
+import {
+  account,
+  DYNAMIC_TARGET,
+  manifestName,
+  namespace,
+  STABLE_WAIT,
+} from "../manifest-kit/schema-fields.js";
+import { undoRolloutManifestStage } from "./undo-rollout-manifest-stage.js";
 
 export const undoRolloutManifestDefinition = defineStage({
   type: "undoRolloutManifest",
   label: "Undo Rollout (Manifest)",
-  description: "Roll a Kubernetes object back a number of revisions.",
+  description: "Roll a Kubernetes Deployment, StatefulSet or DaemonSet back to an earlier revision.",
   group: "kubernetes",
   icon: "rollback",
   schema: {
@@ -15,14 +24,31 @@ export const undoRolloutManifestDefinition = defineStage({
       account,
       namespace,
       manifestName,
+      ...DYNAMIC_TARGET,
       numRevisionsBack: int("Revisions to go back.", { default: 1, minimum: 1 }),
+      revision: int("The revision to go back to (instead of numRevisionsBack).", { minimum: 1 }),
+      ...STABLE_WAIT,
     },
-    required: ["manifestName"],
+    allOf: [requiredUnless("manifestName", "criteria")],
     example: { id: "undo", type: "undoRolloutManifest", manifestName: "deployment myapp" },
   },
-  import: { rules: { ...MANIFEST_COMMON, numRevisionsBack: asNumber() } },
-  docs: `Rolls the Kubernetes object \`manifestName\` back \`numRevisionsBack\` revisions (default 1). The
-type is part of the format and validates, but this version of Capstan cannot run it yet (the
-Kubernetes provider is next; see [providers.md](providers.md)): \`capstan validate\` warns, and a run
-fails when it reaches the stage.`,
+  outputs: [
+    ...TARGET_OUTPUTS,
+    { name: "revision", type: "number", description: "The revision rolled back to." },
+  ],
+  contextKeys: ["revision", "stableTargets"],
+  import: { rules: { ...MANIFEST_COMMON, numRevisionsBack: asNumber(), revision: asNumber() } },
+  docs: `Rolls \`manifestName\` back: \`kubectl rollout history\` lists its revisions and
+\`numRevisionsBack\` (default 1) picks \`revisions[size - n - 1]\` ("There are N revision(s) in total,
+cannot rollback M" when there are too few), or \`revision\` names one; then
+\`kubectl rollout undo --to-revision=R\` and a wait until it is stable. Kubernetes rolls the old
+configuration forward as a new revision. Only Deployments, StatefulSets and DaemonSets.
+
+\`\`\`yaml
+- id: undo
+  type: undoRolloutManifest
+  manifestName: deployment web
+  numRevisionsBack: 1
+\`\`\``,
+  handler: undoRolloutManifestStage,
 });
