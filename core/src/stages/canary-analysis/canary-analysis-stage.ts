@@ -384,33 +384,21 @@ function start(ctx: StageContext, deps: Required<CanaryStageDeps>): Promise<Task
   }));
 }
 
-/** Static checks: the timing, the thresholds and where the metrics come from. */
+/** Static checks the schema cannot make: marginal above pass (the rest is the schema's). */
 function check(stage: Stage): ReturnType<NonNullable<StageHandler["check"]>> {
-  const c = stage.config;
-  const out = [];
-  const settings = readSettings(
-    Object.fromEntries(Object.entries(c).filter(([, v]) => !isExpression(v))) as Record<string, unknown>,
-  );
-  if ("error" in settings) out.push(stageProblem(stage, "type", "canary-settings-invalid", settings.error));
-  else if (settings.thresholds.marginal > settings.thresholds.pass)
-    out.push(
-      stageProblem(
-        stage,
-        "scoreThresholds",
-        "canary-thresholds-order",
-        "scoreThresholds.marginal must not be above pass.",
-      ),
-    );
-  if (c.canaryConfig === undefined && c.metrics === undefined)
-    out.push(
-      stageProblem(
-        stage,
-        "type",
-        "canary-metrics-missing",
-        "A canary analysis needs 'canaryConfig' (a Kayenta canary config under .capstan/canary/) or 'metrics'.",
-      ),
-    );
-  return out;
+  const t = stage.config.scoreThresholds as Record<string, unknown> | undefined;
+  if (!t || typeof t !== "object") return [];
+  const marginal = typeof t.marginal === "number" ? t.marginal : 50;
+  const pass = typeof t.pass === "number" ? t.pass : 75;
+  if (marginal <= pass) return [];
+  return [
+    stageProblem(
+      stage,
+      "scoreThresholds",
+      "canary-thresholds-order",
+      `scoreThresholds.marginal (${marginal}) must not be above pass (${pass}).`,
+    ),
+  ];
 }
 
 /** The `canaryAnalysis` handler, with its judge and file reader. */
