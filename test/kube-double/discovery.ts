@@ -145,9 +145,11 @@ export function openapiHashes(): Map<string, string> {
   return hashes;
 }
 
-export function openapiIndex(): unknown {
+export function openapiIndex(
+  hashOf: (path: string) => string | undefined = (p) => openapiHashes().get(p),
+): unknown {
   const paths: Record<string, unknown> = {};
   for (const gv of GROUP_VERSIONS)
-    paths[gv.path] = { serverRelativeURL: `/openapi/v3/${gv.path}?hash=${openapiHashes().get(gv.path)}` };
+    paths[gv.path] = { serverRelativeURL: `/openapi/v3/${gv.path}?hash=${hashOf(gv.path)}` };
   return { paths };
 }

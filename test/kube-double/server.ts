@@ -298,7 +298,12 @@ export class KubeServer {
         throw failure(404, "NotFound", "the server could not find the requested resource");
       return send(res, 200, out);
     }
-    if (path === "/openapi/v3") return send(res, 200, openapiIndex());
+    if (path === "/openapi/v3")
+      return send(
+        res,
+        200,
+        openapiIndex((p) => this.openapi().get(p)?.hash),
+      );
     if (path.startsWith("/openapi/v3/")) {
       const doc = this.openapi().get(path.slice("/openapi/v3/".length));
       if (!doc) throw failure(404, "NotFound", "the server could not find the requested resource");
