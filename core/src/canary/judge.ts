@@ -185,8 +185,8 @@ function classifyPair(
       analysis.outliers.strategy,
       analysis.outliers.factor,
     );
-  const experiment = prepare(pair.values.experiment ?? []);
-  const control = prepare(pair.values.control ?? []);
+  const experiment = prepare(pair.values?.experiment ?? []);
+  const control = prepare(pair.values?.control ?? []);
   const c = classify(pair.name, experiment, control, analysis, random);
   return {
     ...base,
