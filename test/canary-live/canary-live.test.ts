@@ -36,6 +36,26 @@ async function runCanary(repo: Repo, extra: string[]): Promise<RecordJson> {
   return JSON.parse(r.stdout) as RecordJson;
 }
 
+describe("capstan run with prometheus: local and no Prometheus installed", () => {
+  it("runs nothing and says how to install it", async () => {
+    const repo = canaryRepo();
+    const saved = process.env.CAPSTAN_PROMETHEUS_BIN;
+    process.env.CAPSTAN_PROMETHEUS_BIN = join(repo.dir, "no-such-prometheus");
+    try {
+      const r = await capstan(repo, ["run", "examples/canary.yml", ...SHORT], 60_000);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(
+        "capstan run: the pipeline's canary analysis uses 'prometheus: local'. Prometheus is not installed: install it with 'sudo apt-get install --no-install-recommends prometheus'",
+      );
+      expect(r.stderr).toContain("capstan run: nothing was run.");
+      expect((await status(repo)).clusters ?? []).toEqual([]);
+    } finally {
+      if (saved === undefined) delete process.env.CAPSTAN_PROMETHEUS_BIN;
+      else process.env.CAPSTAN_PROMETHEUS_BIN = saved;
+    }
+  });
+});
+
 // CI installs Prometheus (.ci/run): there a missing one fails the test instead of skipping it.
 describe.skipIf(!hasPrometheus && !process.env.CI)(
   "examples/canary.yml on the local provider with a real Prometheus",
