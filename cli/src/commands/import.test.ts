@@ -60,3 +60,44 @@ describe("capstan import -o", () => {
     expect(r.err()).toContain("cannot write ro/deploy.yml: permission denied");
   });
 });
+
+describe("capstan import: the report", () => {
+  const spinnaker = JSON.stringify({
+    name: "deploy",
+    updateTs: "1",
+    stages: [
+      { type: "wait", name: "Wait", waitTime: 30 },
+      { type: "jenkins", name: "Build", job: "x" },
+    ],
+  });
+
+  it("starts with the summary by kind, then the notes by kind", async () => {
+    const r = repo();
+    writeFileSync(join(r.dir, "pipeline.json"), spinnaker);
+    const code = await main(["import", "spinnaker", "pipeline.json", "-o", "deploy.yml"], r.io);
+    expect(code).toBe(0);
+    const lines = r.err().split("\n");
+    expect(lines[0]).toBe(
+      "pipeline.json: 4 notes: 1 unsupported, 2 changed, 1 dropped; 1 about the stage graph",
+    );
+    expect(lines[1]).toBe("unsupported (1):");
+  });
+
+  it("--report FILE writes the report as JSON beside the YAML", async () => {
+    const r = repo();
+    writeFileSync(join(r.dir, "pipeline.json"), spinnaker);
+    const code = await main(
+      ["import", "spinnaker", "pipeline.json", "-o", "out/deploy.yml", "--report", "out/deploy.report.json"],
+      r.io,
+    );
+    expect(code).toBe(0);
+    const report = JSON.parse(readFileSync(join(r.dir, "out", "deploy.report.json"), "utf8"));
+    expect(report).toMatchObject({
+      input: "pipeline.json",
+      pipelines: [{ name: "deploy", path: "$", file: "out/deploy.yml" }],
+      summary: { notes: 4, unsupported: 1, changed: 2, dropped: 1, graph: 1 },
+    });
+    expect(report.notes.map((n: { path: string }) => n.path)).toContain("$.updateTs");
+    expect(r.err()).toContain("wrote out/deploy.report.json");
+  });
+});

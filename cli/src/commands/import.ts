@@ -1,17 +1,19 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { importSpinnaker, SourceText, validatePipelineText } from "@capstan/core";
+import { formatReport, importSpinnaker, reportJson, SourceText, validatePipelineText } from "@capstan/core";
 import { formatHuman } from "../format-diagnostics.js";
 import { type CliIo, UsageError } from "../io.js";
 
-export const importHelp = `Usage: capstan import spinnaker FILE.json [-o OUT.yml] [--force]
+export const importHelp = `Usage: capstan import spinnaker FILE.json [-o OUT.yml] [--report REPORT.json] [--force]
 
 Converts Spinnaker pipeline JSON (one pipeline, a list, or a dinghyfile with "pipelines": [...])
-into Capstan YAML. Every field that was dropped or changed is listed on stderr with its JSON path.
-  -o, --out FILE   write the YAML there (with several pipelines: FILE is a folder); missing folders
-                   are created; default stdout
-  --force          overwrite existing files
+into Capstan YAML. The report on stderr starts with a summary by kind (unsupported, changed,
+dropped), then lists every field that was dropped or changed with its JSON path.
+  -o, --out FILE     write the YAML there (with several pipelines: FILE is a folder); missing folders
+                     are created; default stdout
+  --report FILE      also write the report as JSON (input, pipelines, summary, notes, diagnostics)
+  --force            overwrite existing files
 Use - as FILE to read standard input.
 `;
 
@@ -26,11 +28,15 @@ export async function importCommand(argv: string[], io: CliIo): Promise<number> 
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { out: { type: "string", short: "o" }, force: { type: "boolean", default: false } },
+    options: {
+      out: { type: "string", short: "o" },
+      report: { type: "string" },
+      force: { type: "boolean", default: false },
+    },
   });
   const [kind, file] = positionals;
   if (kind !== "spinnaker" || file === undefined || positionals.length > 2) {
-    throw new UsageError("usage: capstan import spinnaker FILE.json [-o OUT.yml]");
+    throw new UsageError("usage: capstan import spinnaker FILE.json [-o OUT.yml] [--report REPORT.json]");
   }
   const text =
     file === "-"
@@ -44,9 +50,10 @@ export async function importCommand(argv: string[], io: CliIo): Promise<number> 
     io.stderr(`capstan import: ${file}: no Spinnaker pipeline found (expected an object with "stages").\n`);
     return 1;
   }
-  for (const note of result.report) io.stderr(`${note.kind.padEnd(11)} ${note.path}: ${note.message}\n`);
+  io.stderr(formatReport(result.report, file === "-" ? "<stdin>" : file));
 
   let status = 0;
+  const written: { name: string; path: string; file?: string }[] = [];
   for (const pipeline of result.pipelines) {
     const target =
       values.out === undefined
@@ -71,6 +78,19 @@ export async function importCommand(argv: string[], io: CliIo): Promise<number> 
       writeOutput(io.cwd, target, pipeline.yaml);
       io.stderr(`wrote ${relative(io.cwd, target) || target}\n`);
     }
+    written.push({
+      name: pipeline.name,
+      path: pipeline.path,
+      file: target && (relative(io.cwd, target) || target),
+    });
+  }
+  if (values.report !== undefined) {
+    const target = resolve(io.cwd, values.report);
+    if (existsSync(target) && !values.force)
+      throw new UsageError(`${target} exists; pass --force to overwrite it.`);
+    const json = reportJson(result, file === "-" ? "<stdin>" : file, written);
+    writeOutput(io.cwd, target, `${JSON.stringify(json, null, 2)}\n`);
+    io.stderr(`wrote ${relative(io.cwd, target) || target}\n`);
   }
   io.stderr(
     `${result.pipelines.length} pipeline${result.pipelines.length === 1 ? "" : "s"} imported, ${result.report.length} note${result.report.length === 1 ? "" : "s"} in the report.\n`,

@@ -1,4 +1,5 @@
 import type { Severity, Span } from "../diagnostics/diagnostic.js";
+import { isBlank, valueAt } from "./json-path.js";
 import type { ImportDiagnostic, ImportNote, ImportNoteKind, ImportOptions, SpanIndex } from "./types.js";
 
 /** Collects the report and diagnostics while one input is converted. */
@@ -18,8 +19,20 @@ export class ImportContext {
     for (const [id, name] of Object.entries(options.pipelineNames ?? {})) this.pipelineNames.set(id, name);
   }
 
-  note(path: string, kind: ImportNoteKind, message: string): void {
-    this.notes.push({ path, kind, message });
+  /** The input being converted, so notes about fields that hold nothing can be left out. */
+  input?: unknown;
+
+  /**
+   * Adds a line to the report. A field that is present but holds nothing (null, "", false, an empty
+   * list or object, or one of such values only) is never reported as dropped or unsupported: it
+   * carried nothing to lose.
+   */
+  note(path: string, kind: ImportNoteKind, message: string, extra: Partial<ImportNote> = {}): void {
+    if (kind !== "changed" && this.input !== undefined) {
+      const value = valueAt(this.input, path);
+      if (value !== undefined && isBlank(value)) return;
+    }
+    this.notes.push({ path, kind, message, ...extra });
   }
 
   diagnostic(code: string, severity: Severity, message: string, path: string): void {

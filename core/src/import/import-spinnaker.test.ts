@@ -44,6 +44,32 @@ describe("importSpinnaker: input shapes and bad input", () => {
     ]);
   });
 
+  it("recognises a dinghy template and says to render it first", () => {
+    const text = `{
+  "application": "myapp",
+  "pipelines": [
+    {
+      "name": "deploy",
+      "stages": [
+        {{ module "wait.stage.module" "waitTime" 10 }}
+      ]
+    }
+  ]
+}`;
+    const r = importSpinnaker(text);
+    expect(r.pipelines).toEqual([]);
+    expect(r.diagnostics).toHaveLength(1);
+    expect(r.diagnostics[0]).toMatchObject({
+      code: "dinghy-template",
+      severity: "error",
+      line: 7,
+      column: 9,
+    });
+    expect(r.diagnostics[0].message).toBe(
+      "this is a dinghy template (line 7 uses {{ module ... }}), not pipeline JSON: render it first (arm dinghy render dinghyfile > rendered.json, with its modules) and import the rendered JSON",
+    );
+  });
+
   it("rejects what is not a pipeline", () => {
     expect(importSpinnaker("42").diagnostics.map((d) => d.code)).toEqual(["not-a-pipeline"]);
     expect(importSpinnaker("[1]").diagnostics.map((d) => [d.code, d.path])).toEqual([
@@ -115,7 +141,12 @@ describe("importSpinnaker: stage ids and the graph", () => {
       ["3", ["1", "2"]],
     ]);
     expect(at(report, "$.stages[0].refId")).toEqual([
-      { path: "$.stages[0].refId", kind: "changed", message: 'numeric refId 1 became the string id "1"' },
+      {
+        path: "$.stages[0].refId",
+        kind: "changed",
+        message: 'numeric refId 1 became the string id "1"',
+        graph: true,
+      },
     ]);
   });
 
@@ -192,6 +223,7 @@ describe("importSpinnaker: stages without refIds", () => {
         kind: "changed",
         message:
           'no stage has a refId, so Orca runs them one after another in array order (refIds "0", "1" ...): each stage depends on the one before it',
+        graph: true,
       },
     ]);
     expect(at(report, "$.stages[1].refId")).toEqual([]);
@@ -212,6 +244,7 @@ describe("importSpinnaker: stages without refIds", () => {
         path: "$.stages[1].requisiteStageRefIds",
         kind: "dropped",
         message: "Orca replaces requisiteStageRefIds with the stage before when no stage has a refId",
+        graph: true,
       },
     ]);
   });
@@ -344,6 +377,8 @@ describe("importSpinnaker: common stage fields", () => {
     expect(report.filter((n) => n.kind === "dropped").map((n) => n.path)).toEqual([
       "$.stages[0].cloudProvider",
       "$.stages[0].regions",
+      "$.stages[0].isNew",
+      "$.stages[0].overrideTimeout",
     ]);
   });
 
@@ -758,7 +793,13 @@ describe("importSpinnaker: preconfigured stages", () => {
     const { report, stages } = one({
       name: "p",
       stages: [
-        { refId: "1", type: "notifyTeams", alias: "preconfiguredWebhook", name: "Tell", parameterValues: { x: 1 } },
+        {
+          refId: "1",
+          type: "notifyTeams",
+          alias: "preconfiguredWebhook",
+          name: "Tell",
+          parameterValues: { x: 1 },
+        },
         { refId: "2", type: "runMigrations", alias: "preconfiguredJob", name: "Migrate" },
       ],
     });
@@ -777,6 +818,106 @@ describe("importSpinnaker: preconfigured stages", () => {
         kind: "unsupported",
         message:
           "runMigrations is a preconfigured job: its job (a Kubernetes or Titus run job) is in Orca's job.preconfigured settings, not in the pipeline; write it as a run or runJobManifest stage",
+      },
+    ]);
+  });
+});
+
+describe("importSpinnaker: the report names every dropped field", () => {
+  it("names the fields that used to go silently: source, manifestArtifactAccount, moniker, relationships, isNew, trigger id", () => {
+    const { report } = one({
+      name: "p",
+      triggers: [{ type: "git", branch: "main", id: "5f0c2b9e-trigger" }],
+      stages: [
+        {
+          refId: "1",
+          type: "deployManifest",
+          name: "Deploy",
+          account: "k8s",
+          cloudProvider: "kubernetes",
+          source: "text",
+          manifests: [{ kind: "ConfigMap", apiVersion: "v1", metadata: { name: "c" } }],
+          manifestArtifactAccount: "embedded-artifact",
+          moniker: { app: "sampleapp" },
+          relationships: { loadBalancers: ["lb"], securityGroups: [] },
+          isNew: true,
+        },
+      ],
+    });
+    for (const path of [
+      "$.triggers[0].id",
+      "$.stages[0].source",
+      "$.stages[0].manifestArtifactAccount",
+      "$.stages[0].moniker",
+      "$.stages[0].relationships",
+      "$.stages[0].isNew",
+    ])
+      expect(
+        at(report, path).map((n) => n.kind),
+        path,
+      ).toEqual(["dropped"]);
+  });
+
+  it("makes no notes for empty fields, wherever they are", () => {
+    const empties = { a: null, b: "", c: [], d: {}, e: false };
+    const { report } = one({
+      name: "p",
+      ...empties,
+      locked: {},
+      triggers: [{ type: "git", branch: "main", ...empties }],
+      parameterConfig: [{ name: "x", ...empties }],
+      stages: [
+        { refId: "1", type: "wait", waitTime: 1, ...empties, restrictedExecutionWindow: { whitelist: [] } },
+        {
+          refId: "2",
+          type: "deploy",
+          clusters: [{ provider: "local", application: "app", stack: "prod", image: "x", ...empties }],
+        },
+      ],
+    });
+    expect(report.filter((n) => /\.[a-e]$|locked|restrictedExecutionWindow/.test(n.path))).toEqual([]);
+  });
+
+  it("reports graph changes: a requisite listed twice", () => {
+    const { stages, report } = one({
+      name: "p",
+      stages: [
+        { refId: "1", type: "wait", waitTime: 1 },
+        { refId: "2", type: "wait", waitTime: 1, requisiteStageRefIds: ["1", 1] },
+      ],
+    });
+    expect(stages[1].dependsOn).toEqual(["1"]);
+    expect(at(report, "$.stages[1].requisiteStageRefIds[1]")).toEqual([
+      {
+        path: "$.stages[1].requisiteStageRefIds[1]",
+        kind: "dropped",
+        message: "requisiteStageRefIds names 1 twice; dependsOn lists it once",
+        graph: true,
+      },
+    ]);
+  });
+
+  it("a Kubernetes region is a namespace, not a region Capstan lacks", () => {
+    const { stages, report } = one({
+      name: "p",
+      stages: [
+        {
+          refId: "1",
+          type: "disableServerGroup",
+          cloudProvider: "kubernetes",
+          cluster: "replicaSet app",
+          credentials: "k8s",
+          regions: ["web"],
+          target: "current_asg_dynamic",
+        },
+      ],
+    });
+    expect(stages[0].namespace).toBe("web");
+    expect(at(report, "$.stages[0].regions")).toEqual([
+      {
+        path: "$.stages[0].regions",
+        kind: "changed",
+        message: 'for Kubernetes the region is the namespace: namespace "web"',
       },
     ]);
   });

@@ -16,6 +16,19 @@ const DINGHY_KEYS: Record<string, string> = {
 };
 
 /**
+ * The first template action of a dinghyfile (Go templates: `{{ module "x" }}`, `{{ var "x" }}`,
+ * `{{ if ... }}`), when the text is one; dinghy renders those into JSON.
+ */
+function dinghyTemplate(text: string): { offset: number; end: number; keyword: string } | undefined {
+  const m =
+    /\{\{-?\s*(module|appModule|var|pipelineID|if|range|with|define|template|block|\$\w*|\.\w*)\b[^}]*\}\}/.exec(
+      text,
+    );
+  if (!m) return undefined;
+  return { offset: m.index, end: m.index + m[0].length, keyword: m[1] };
+}
+
+/**
  * Converts Spinnaker pipeline JSON text (one pipeline, a list of them, or a dinghyfile
  * `{ "pipelines": [...] }`) into Capstan pipelines, with a report of every field that was dropped
  * or changed. Never throws: malformed JSON comes back as a diagnostic with its line and column.
@@ -32,6 +45,23 @@ export function importSpinnaker(
     return { line: p.line + 1, column: p.character + 1 };
   };
   if (!parsed.ok) {
+    const dinghy = dinghyTemplate(jsonText);
+    if (dinghy) {
+      const at = locate(dinghy.offset);
+      return {
+        pipelines: [],
+        report: [],
+        diagnostics: [
+          {
+            code: "dinghy-template",
+            severity: "error",
+            message: `this is a dinghy template (line ${at.line} uses {{ ${dinghy.keyword} ... }}), not pipeline JSON: render it first (arm dinghy render dinghyfile > rendered.json, with its modules) and import the rendered JSON`,
+            span: { start: dinghy.offset, end: dinghy.end },
+            ...at,
+          },
+        ],
+      };
+    }
     const { offset, message } = parsed.error;
     const at = locate(offset);
     return {
@@ -69,6 +99,7 @@ export function importSpinnakerValue(
 }
 
 function run(value: unknown, ctx: ImportContext, stages: StageCatalog): ImportResult {
+  ctx.input = value;
   const entries = pipelineEntries(value, ctx);
   // Let pipeline stages and triggers name sibling pipelines by name instead of id.
   for (const { raw } of entries)

@@ -1,6 +1,14 @@
 export { type CronConversion, quartzToCron } from "./cron.js";
 export { importSpinnaker, importSpinnakerValue } from "./import-spinnaker.js";
 export { type FailureFlags, mapOnFailure, type OnFailureMapping } from "./on-failure.js";
+export {
+  formatReport,
+  type ImportSummary,
+  NOTE_KINDS,
+  reportJson,
+  summarizeReport,
+  summaryLine,
+} from "./report.js";
 export * as importRules from "./stage-rules.js";
 export type {
   ImportDiagnostic,

@@ -39,3 +39,42 @@ export function show(value: unknown, limit = 60): string {
 export function wrapExpression(expr: string): string {
   return expr.includes("${") ? expr : `\${ ${expr.trim()} }`;
 }
+
+/** The value at a JSON path made by `childPath` (`$.a[0]['b.c']`), or undefined when absent. */
+export function valueAt(root: unknown, path: string): unknown {
+  if (!path.startsWith("$")) return undefined;
+  let value: unknown = root;
+  let i = 1;
+  while (i < path.length) {
+    if (value === undefined || value === null) return undefined;
+    if (path[i] === ".") {
+      const m = /^[A-Za-z_$][A-Za-z0-9_$]*/.exec(path.slice(i + 1));
+      if (!m) return undefined;
+      value = isRecord(value) && Object.hasOwn(value, m[0]) ? value[m[0]] : undefined;
+      i += 1 + m[0].length;
+    } else if (path.startsWith("['", i)) {
+      let key = "";
+      let j = i + 2;
+      for (; j < path.length && path[j] !== "'"; j++) {
+        if (path[j] === "\\") j++;
+        key += path[j];
+      }
+      value = isRecord(value) && Object.hasOwn(value, key) ? value[key] : undefined;
+      i = j + 2;
+    } else if (path[i] === "[") {
+      const m = /^\[(\d+)\]/.exec(path.slice(i));
+      if (!m) return undefined;
+      value = Array.isArray(value) ? value[Number(m[1])] : undefined;
+      i += m[0].length;
+    } else return undefined;
+  }
+  return value;
+}
+
+/** Holds nothing: null, "", false, or a list or object of such values only. */
+export function isBlank(value: unknown): boolean {
+  if (value === null || value === "" || value === false || value === undefined) return true;
+  if (Array.isArray(value)) return value.every(isBlank);
+  if (isRecord(value)) return Object.values(value).every(isBlank);
+  return false;
+}

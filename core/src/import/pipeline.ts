@@ -8,6 +8,8 @@ import { convertStage } from "./stages.js";
 import { convertTriggers } from "./triggers.js";
 
 const ID = /^[A-Za-z0-9_.-]+$/;
+/** Marks a note about the stage graph (ids and dependsOn). */
+const GRAPH = { graph: true } as const;
 
 /** Top-level keys Capstan has no use for, with the reason. */
 const PIPELINE_DROPS: Record<string, string> = {
@@ -62,7 +64,7 @@ function stageIds(
     let ref: string | undefined;
     if (typeof raw === "number" && Number.isFinite(raw)) {
       ref = String(raw);
-      ctx.note(refPath, "changed", `numeric refId ${raw} became the string id "${ref}"`);
+      ctx.note(refPath, "changed", `numeric refId ${raw} became the string id "${ref}"`, GRAPH);
     } else if (typeof raw === "string" && raw.trim() !== "") ref = raw.trim();
 
     if (ref !== undefined && firstByRef.has(ref)) {
@@ -92,7 +94,8 @@ function stageIds(
         "changed",
         id === undefined
           ? `no refId; id ${made} given`
-          : `refId ${show(ref)} has characters ids cannot hold; id ${made}`,
+          : `refId ${show(ref)} has characters ids cannot hold; id ${made} (and dependsOn ${made} where requisiteStageRefIds named it)`,
+        GRAPH,
       );
       id = made;
     }
@@ -184,6 +187,7 @@ export function convertPipeline(
       sPath,
       "changed",
       'no stage has a refId, so Orca runs them one after another in array order (refIds "0", "1" ...): each stage depends on the one before it',
+      GRAPH,
     );
   let previous: string | undefined;
   out.stages = stages.flatMap((s, i) => {
@@ -200,6 +204,7 @@ export function convertPipeline(
           childPath(stPath, "requisiteStageRefIds"),
           "dropped",
           "Orca replaces requisiteStageRefIds with the stage before when no stage has a refId",
+          GRAPH,
         );
       previous = ids[i];
     } else
@@ -251,13 +256,13 @@ export function convertPipeline(
 function dependsOn(raw: unknown, path: string, byRef: Map<string, string>, ctx: ImportContext): string[] {
   if (raw === undefined || raw === null) return [];
   if (!Array.isArray(raw)) {
-    ctx.note(path, "dropped", "requisiteStageRefIds is not a list");
+    ctx.note(path, "dropped", "requisiteStageRefIds is not a list", GRAPH);
     return [];
   }
   const out: string[] = [];
   raw.forEach((r, i) => {
     if (typeof r !== "string" && typeof r !== "number") {
-      ctx.note(childPath(path, i), "dropped", `${show(r)} is not a refId`);
+      ctx.note(childPath(path, i), "dropped", `${show(r)} is not a refId`, GRAPH);
       return;
     }
     const ref = String(r).trim();
@@ -270,7 +275,14 @@ function dependsOn(raw: unknown, path: string, byRef: Map<string, string>, ctx: 
         childPath(path, i),
       );
       if (!out.includes(ref)) out.push(ref);
-    } else if (!out.includes(id)) out.push(id);
+    } else if (out.includes(id))
+      ctx.note(
+        childPath(path, i),
+        "dropped",
+        `requisiteStageRefIds names ${show(r)} twice; dependsOn lists it once`,
+        GRAPH,
+      );
+    else out.push(id);
   });
   return out;
 }

@@ -26,6 +26,34 @@ const COMMON_KEYS = new Set([
   "comments",
 ]);
 
+/** Why a field of a stage type that Capstan's stage has no place for was left out. */
+const DROPPED_BECAUSE: Record<string, (value: unknown) => string> = {
+  source: (v) =>
+    v === "text"
+      ? 'source "text": the manifests are written inline (manifests)'
+      : v === "artifact"
+        ? 'source "artifact": the manifests come from the artifact the stage names'
+        : `source ${show(v)}: where deck read the manifests from`,
+  manifestArtifactAccount: (v) =>
+    `the account deck reads the manifest artifact with (${show(v)}); Capstan needs none`,
+  moniker: () =>
+    "Spinnaker's moniker (application and cluster names): the application is the repository, the cluster is in the stage's own fields",
+  relationships: () =>
+    "the load balancers and security groups deck shows beside the manifest; Capstan does not model them",
+  app: (v) => `application ${show(v)}: the application is the repository`,
+  mode: (v) => `mode ${show(v)}: Capstan tells a static, dynamic or label target by the fields given`,
+  cloudProvider: (v) => `cloudProvider ${show(v)}: implied by the stage type`,
+  cloudProviderType: (v) => `cloudProviderType ${show(v)}: implied by the provider`,
+  trafficManagement: () =>
+    "traffic management is switched off (enabled is not true), as deck writes it by default",
+};
+
+function droppedReason(key: string, value: unknown, type: string): string {
+  return (
+    DROPPED_BECAUSE[key]?.(value) ?? `${key} ${show(value)} does not carry over into Capstan's ${type} stage`
+  );
+}
+
 /** Fields every stage may carry that Capstan drops, and why. */
 const COMMON_DROPS: Record<string, Rule> = {
   alias: (value, path, ctx, stage) => {
@@ -51,10 +79,12 @@ const COMMON_DROPS: Record<string, Rule> = {
       );
     return {};
   },
-  isNew: silent,
-  id: silent, // the execution's stage id, null in configs
+  isNew: drop("deck's marker for a stage added in the editor"),
+  id: drop("the stage's id in an execution (null in pipeline configs); Capstan ids come from refId"),
   group: drop("stage groups are a templating detail"),
-  overrideTimeout: silent, // deck's switch for stageTimeoutMs, never read by Orca
+  overrideTimeout: drop(
+    "deck's switch for stageTimeoutMs, never read by Orca (the timeout itself carries over)",
+  ),
   skipWindowText: drop("UI text for the skip-window button"),
   markSuccessfulOnTimeout: drop("Capstan fails a stage that times out", "unsupported"),
   backoffPeriodMs: drop("Capstan chooses its own polling interval"),
@@ -136,8 +166,16 @@ export function convertStage(
   if (spec) {
     for (const [key, rule] of Object.entries(spec.rules)) {
       consumed.add(key);
-      if (key in raw && raw[key] !== undefined)
-        Object.assign(out, rule(raw[key], childPath(path, key), ctx, raw));
+      if (!(key in raw) || raw[key] === undefined) continue;
+      const kPath = childPath(path, key);
+      const before = ctx.notes.length;
+      const produced = rule(raw[key], kPath, ctx, raw);
+      Object.assign(out, produced);
+      // A field its rule turned into nothing, without a word, is still named: every dropped field
+      // is in the report. (`silent` keys of a type with `build` are read by the build.)
+      const quiet = ctx.notes.length === before && (!produced || Object.keys(produced).length === 0);
+      if (quiet && !(rule === silent && spec.build))
+        ctx.note(kPath, "dropped", droppedReason(key, raw[key], capstanType));
     }
     if (spec.build) Object.assign(out, spec.build(raw, path, ctx));
   }

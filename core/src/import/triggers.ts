@@ -1,6 +1,6 @@
 import type { ImportContext } from "./context.js";
 import { quartzToCron } from "./cron.js";
-import { childPath, isRecord, show } from "./json-path.js";
+import { childPath, isBlank, isRecord, show } from "./json-path.js";
 
 /** Fields of a trigger that are consumed (or deliberately ignored) per trigger type. */
 const HANDLED: Record<string, string[]> = {
@@ -23,8 +23,12 @@ const WHY: Record<string, (t: Record<string, unknown>) => string> = {
   "pipeline.application": () => "Capstan pipeline triggers name a pipeline of this repository",
   "docker.account": () => "the registry account is GitHub's; not needed",
 };
-// Trigger metadata that never changes what fires: dropped without a note.
-const SILENT = new Set(["type", "enabled", "id"]);
+// Reasons for keys every trigger type may have.
+const WHY_ANY: Record<string, (t: Record<string, unknown>) => string> = {
+  id: (t) => `Spinnaker's id of the trigger (${show(t.id)}); Capstan triggers have none`,
+};
+// Consumed by every trigger type.
+const SILENT = new Set(["type", "enabled"]);
 
 /** Converts `triggers`; resolves pipeline ids to names through `pipelineNames`. */
 export function convertTriggers(
@@ -59,11 +63,11 @@ export function convertTriggers(
     for (const key of Object.keys(raw)) {
       if (SILENT.has(key) || HANDLED[type].includes(key)) continue;
       const value = raw[key];
-      if (value === "" || value === null || (Array.isArray(value) && value.length === 0)) continue;
+      if (isBlank(value)) continue;
       ctx.note(
         childPath(tPath, key),
         "dropped",
-        WHY[`${type}.${key}`]?.(raw) ?? `${key} ${show(value)} has no Capstan equivalent`,
+        (WHY[`${type}.${key}`] ?? WHY_ANY[key])?.(raw) ?? `${key} ${show(value)} has no Capstan equivalent`,
       );
     }
     // Capstan triggers have the same switch; a string "false" is read as Spinnaker's UI would.

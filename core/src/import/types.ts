@@ -9,6 +9,8 @@ export interface ImportNote {
   path: string;
   kind: ImportNoteKind;
   message: string;
+  /** The note is about the stage graph: ids, dependsOn, the order stages run in. */
+  graph?: true;
 }
 
 /**

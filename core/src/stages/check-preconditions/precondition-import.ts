@@ -59,9 +59,12 @@ const precondition = (
   }
   for (const key of Object.keys(c)) {
     if (used.has(key)) continue;
-    const why = ["regions", "region", "zones"].includes(key)
-      ? "Capstan clusters have no regions; the provider account decides where they run"
-      : `${key} is not used by a ${raw.type} precondition in Capstan`;
+    const kubernetes = c.cloudProvider === "kubernetes" || raw.cloudProvider === "kubernetes";
+    const why = !["regions", "region", "zones"].includes(key)
+      ? `${key} is not used by a ${raw.type} precondition in Capstan`
+      : kubernetes && key !== "zones"
+        ? `for Kubernetes these are namespaces (${show(c[key])}); a Capstan clusterSize precondition counts the cluster in the account's namespace`
+        : "Capstan clusters have no regions; the provider account decides where they run";
     ctx.note(childPath(cPath, key), "dropped", why);
   }
   // Per precondition, Orca applies the same `failPipeline in (null, true)` test as for stages.

@@ -34,6 +34,37 @@ const moniker: Rule = (value, path, ctx, stage) => {
   return {};
 };
 
+const isKubernetes = (stage: Record<string, unknown>) =>
+  stage.cloudProvider === "kubernetes" || stage.provider === "kubernetes";
+
+/**
+ * `regions` / `region`: for Kubernetes these are namespaces (one becomes `namespace`); other
+ * providers' regions have no Capstan counterpart.
+ */
+const regions: Rule = (value, path, ctx, stage) => {
+  const list = Array.isArray(value) ? value : [value];
+  const names = list.filter((v): v is string => typeof v === "string" && v !== "");
+  if (!isKubernetes(stage) || names.length === 0) return drop(NO_REGIONS)(value, path, ctx, stage);
+  const [first, ...rest] = names;
+  if (typeof stage.namespace === "string" && stage.namespace !== "") {
+    if (stage.namespace !== first)
+      ctx.note(
+        path,
+        "dropped",
+        `namespace ${show(stage.namespace)} is kept; Kubernetes regions are namespaces`,
+      );
+    return {};
+  }
+  if (rest.length > 0)
+    ctx.note(
+      path,
+      "unsupported",
+      `for Kubernetes the regions are namespaces; Capstan's stage acts in one, namespace ${show(first)}: add a stage for ${rest.map((r) => show(r)).join(", ")}`,
+    );
+  else ctx.note(path, "changed", `for Kubernetes the region is the namespace: namespace ${show(first)}`);
+  return { namespace: first };
+};
+
 /** Fields shared by every stage that acts on a cluster or server group. */
 export const LOCATING: Record<string, Rule> = {
   cluster,
@@ -44,10 +75,10 @@ export const LOCATING: Record<string, Rule> = {
   provider,
   cloudProviderType: silent,
   namespace: keep(),
-  regions: drop(NO_REGIONS),
-  region: drop(NO_REGIONS),
+  regions,
+  region: regions,
   zones: drop(NO_REGIONS),
-  namespaces: drop(NO_REGIONS),
+  namespaces: regions,
   continueIfClusterNotFound: asBoolean(),
   interestingHealthProviderNames: drop("Capstan checks the provider's own health check"),
 };
