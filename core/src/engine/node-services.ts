@@ -5,7 +5,7 @@ import * as http from "node:http";
 import * as https from "node:https";
 import type { LookupFunction } from "node:net";
 import type { UrlFetcher, UrlResponse } from "../expr/index.js";
-import type { HttpClient, ProcessRunner, RunningProcess } from "./services.js";
+import type { HttpClient, HttpResponse, ProcessRunner, RunningProcess } from "./services.js";
 import { HttpTransportError } from "./services.js";
 
 /** Runs processes with node:child_process; a command string goes through the shell. */
@@ -56,31 +56,121 @@ function classify(error: unknown): HttpTransportError {
   return new HttpTransportError("other", `${(error as Error).message}${code ? ` (${code})` : ""}`);
 }
 
-/** HTTP through Node's fetch (undici); redirects are not followed, so Location stays visible. */
+/** Default cap on response bodies, as for URL functions. */
+export const MAX_BODY_BYTES = 10 << 20;
+
+const sizeText = (bytes: number) => (bytes % (1 << 20) === 0 ? `${bytes >> 20} MiB` : `${bytes} bytes`);
+
+/** A `lookup` for node:http that answers with `addresses` only, whatever the name. */
+function pinnedLookup(addresses: readonly string[]): LookupFunction {
+  const pinned = addresses.map((address) => ({ address, family: address.includes(":") ? 6 : 4 }));
+  // Node asks with `all` when it tries several addresses (autoSelectFamily), else for one.
+  return ((
+    _hostname: string,
+    opts: { all?: boolean },
+    callback: (error: Error | null, address: string | LookupAddress[], family?: number) => void,
+  ) => {
+    if (opts?.all) callback(null, pinned);
+    else callback(null, pinned[0].address, pinned[0].family);
+  }) as unknown as LookupFunction;
+}
+
+/**
+ * HTTP through node:http(s); redirects are not followed, so Location stays visible. With
+ * `addresses` the connection goes only there (TLS still verifies the URL's name); the body is read
+ * up to `maxBodyBytes` (10 MiB) and `timeoutMs` (20 s) bounds the whole request, body included.
+ */
 export const fetchHttpClient: HttpClient = {
   async lookup(hostname) {
     const found = await lookup(hostname.replace(/^\[|\]$/g, ""), { all: true });
     return found.map((a) => a.address);
   },
-  async request(req) {
-    const signals = [AbortSignal.timeout(req.timeoutMs ?? 20_000)];
-    if (req.signal) signals.push(req.signal);
-    try {
-      const res = await fetch(req.url, {
-        method: req.method,
-        headers: req.headers,
-        body: req.body,
-        redirect: "manual",
-        signal: AbortSignal.any(signals),
-      });
-      const headers: Record<string, string> = {};
-      res.headers.forEach((value, key) => {
-        headers[key] = value;
-      });
-      return { status: res.status, headers, body: await res.text() };
-    } catch (error) {
-      throw classify(error);
-    }
+  request(req) {
+    return new Promise((resolve, reject) => {
+      let url: URL;
+      try {
+        url = new URL(req.url);
+      } catch {
+        reject(new HttpTransportError("other", `'${req.url}' is not an absolute URL`));
+        return;
+      }
+      if (url.protocol !== "http:" && url.protocol !== "https:") {
+        reject(new HttpTransportError("other", `the scheme ${url.protocol} is not supported`));
+        return;
+      }
+      if (req.addresses && req.addresses.length === 0) {
+        reject(new HttpTransportError("unknown-host", `${url.hostname} has no address`));
+        return;
+      }
+      const timeoutMs = req.timeoutMs ?? 20_000;
+      const maxBytes = req.maxBodyBytes ?? MAX_BODY_BYTES;
+      let settled = false;
+      const finish = (error: HttpTransportError | undefined, value?: HttpResponse) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        req.signal?.removeEventListener("abort", onAbort);
+        if (error) reject(error);
+        else resolve(value as HttpResponse);
+      };
+      const headers: Record<string, string> = { ...req.headers };
+      if (req.body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === "content-length"))
+        headers["Content-Length"] = String(Buffer.byteLength(req.body));
+      const client = url.protocol === "https:" ? https : http;
+      const request = client.request(
+        url,
+        {
+          method: req.method,
+          headers,
+          agent: false,
+          ...(req.addresses ? { lookup: pinnedLookup(req.addresses) } : {}),
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on("data", (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > maxBytes) {
+              finish(
+                new HttpTransportError(
+                  "other",
+                  `the response body of ${url.href} is larger than ${sizeText(maxBytes)}; it was not read`,
+                ),
+              );
+              res.destroy();
+              request.destroy();
+              return;
+            }
+            chunks.push(chunk);
+          });
+          res.on("end", () => {
+            const out: Record<string, string> = {};
+            for (const [key, value] of Object.entries(res.headers))
+              if (value !== undefined) out[key] = Array.isArray(value) ? value.join(", ") : value;
+            finish(undefined, {
+              status: res.statusCode ?? 0,
+              headers: out,
+              body: Buffer.concat(chunks).toString("utf8"),
+            });
+          });
+          res.on("error", (error) => finish(classify(error)));
+          res.on("aborted", () => finish(new HttpTransportError("other", "the response was cut off")));
+        },
+      );
+      // The whole request, not socket idleness: a body trickling a byte at a time still ends.
+      const timer = setTimeout(() => {
+        request.destroy();
+        finish(new HttpTransportError("timeout", `request timed out after ${timeoutMs} ms`));
+      }, timeoutMs);
+      const onAbort = () => {
+        request.destroy();
+        finish(new HttpTransportError("other", "the request was aborted"));
+      };
+      if (req.signal?.aborted) onAbort();
+      else req.signal?.addEventListener("abort", onAbort, { once: true });
+      request.on("error", (error) => finish(classify(error)));
+      request.end(req.body);
+    });
   },
 };
 
@@ -119,24 +209,21 @@ export function pinnedGet(
   timeoutMs: number,
   maxBytes: number,
 ): Promise<UrlResponse> {
-  const pinned = addresses.map((address) => ({ address, family: address.includes(":") ? 6 : 4 }));
-  if (pinned.length === 0) return Promise.resolve({ ok: false, error: `${url.hostname} has no address` });
-  // Node asks with `all` when it tries several addresses (autoSelectFamily), else for one.
-  const pinnedLookup = ((
-    _hostname: string,
-    opts: { all?: boolean },
-    callback: (error: Error | null, address: string | LookupAddress[], family?: number) => void,
-  ) => {
-    if (opts?.all) callback(null, pinned);
-    else callback(null, pinned[0].address, pinned[0].family);
-  }) as unknown as LookupFunction;
+  if (addresses.length === 0) return Promise.resolve({ ok: false, error: `${url.hostname} has no address` });
   const client = url.protocol === "https:" ? https : http;
   return new Promise((resolve) => {
-    const request = client.get(url, { lookup: pinnedLookup, agent: false, timeout: timeoutMs }, (res) => {
+    let settled = false;
+    const finish = (response: UrlResponse) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(response);
+    };
+    const request = client.get(url, { lookup: pinnedLookup(addresses), agent: false }, (res) => {
       const status = res.statusCode ?? 0;
       if (status >= 300) {
         res.resume();
-        resolve({ ok: false, error: `HTTP ${status}` });
+        finish({ ok: false, error: `HTTP ${status}` });
         return;
       }
       const chunks: Buffer[] = [];
@@ -144,16 +231,23 @@ export function pinnedGet(
       res.on("data", (chunk: Buffer) => {
         size += chunk.length;
         if (size > maxBytes) {
+          finish({ ok: false, error: `the body of ${url.href} is larger than ${maxBytes} bytes` });
           res.destroy();
-          resolve({ ok: false, error: `the body of ${url.href} is larger than ${maxBytes} bytes` });
+          request.destroy();
           return;
         }
         chunks.push(chunk);
       });
-      res.on("end", () => resolve({ ok: true, body: Buffer.concat(chunks).toString("utf8") }));
-      res.on("error", (error) => resolve({ ok: false, error: error.message }));
+      res.on("end", () => finish({ ok: true, body: Buffer.concat(chunks).toString("utf8") }));
+      res.on("error", (error) => finish({ ok: false, error: error.message }));
+      res.on("aborted", () => finish({ ok: false, error: "the response was cut off" }));
     });
-    request.on("timeout", () => request.destroy(new Error(`request timed out after ${timeoutMs} ms`)));
-    request.on("error", (error) => resolve({ ok: false, error: error.message }));
+    // The timeout bounds the whole request, body included, not socket idleness: a body that
+    // trickles one byte at a time still ends when the time is up.
+    const timer = setTimeout(() => {
+      request.destroy();
+      finish({ ok: false, error: `request timed out after ${timeoutMs} ms` });
+    }, timeoutMs);
+    request.on("error", (error) => finish({ ok: false, error: error.message }));
   });
 }

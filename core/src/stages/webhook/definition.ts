@@ -92,7 +92,7 @@ export const webhookDefinition = defineStage({
         object("retry limit", "Retry limit for one status code.", {
           maxAttempts: {
             type: "integer",
-            minimum: 1,
+            minimum: 0,
             description: "How many times this code may be retried.",
           },
         }),

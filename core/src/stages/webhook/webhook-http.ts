@@ -1,5 +1,5 @@
 import type { StageContext } from "../../engine/handler.js";
-import { type HttpResponse, HttpTransportError } from "../../engine/services.js";
+import { type HttpClient, type HttpResponse, HttpTransportError } from "../../engine/services.js";
 import { checkUrlAllowed, type UrlPolicy } from "../../expr/index.js";
 
 /** Headers Orca silently drops from custom headers. */
@@ -13,6 +13,9 @@ const DENIED_HEADERS = new Set([
 
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
 
+/** Largest webhook response body read, as for URL functions. */
+export const MAX_WEBHOOK_BODY_BYTES = 10 << 20;
+
 /** Custom headers as single strings (lists joined), deny-listed ones removed. */
 export function headersOf(value: unknown): Record<string, string> {
   const out: Record<string, string> = {};
@@ -25,31 +28,62 @@ export function headersOf(value: unknown): Record<string, string> {
 }
 
 /**
- * Orca's URL restrictions (via the expression module's policy). Loopback URLs are refused unless
- * the engine was started with `allowLoopbackUrls` (tests against a local server, local tools).
+ * Where a request to `url` may go: refused (Orca's URL restrictions, via the expression module's
+ * policy), or allowed with the addresses that were checked, to which the request must connect (a
+ * second DNS answer cannot send it elsewhere). A lookup that fails sends nothing: it comes back as
+ * the unknown-host transport error, which the tasks retry as Orca retries an UnknownHostException.
+ * Names that resolve to loopback (and the literal loopback hosts) are accepted only when
+ * `allowLoopback` is set (tests against a local server, local tools).
  */
-export async function urlRefusal(ctx: StageContext, url: string): Promise<string | undefined> {
+export type Target =
+  | { ok: true; addresses?: string[] }
+  | { ok: false; refusal: string }
+  | { ok: false; error: HttpTransportError };
+
+export async function checkTarget(
+  http: Pick<HttpClient, "lookup"> | undefined,
+  url: string,
+  allowLoopback: boolean,
+): Promise<Target> {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    return `'${url}' is not an absolute URL`;
+    return { ok: false, refusal: `'${url}' is not an absolute URL` };
   }
-  if (ctx.services.allowLoopbackUrls && LOOPBACK_HOSTS.has(parsed.hostname.toLowerCase())) return undefined;
-  const policy: UrlPolicy = {};
+  if (allowLoopback && LOOPBACK_HOSTS.has(parsed.hostname.toLowerCase())) return { ok: true };
+  const policy: UrlPolicy = { allowLoopbackAddresses: allowLoopback };
   const staticVerdict = checkUrlAllowed(url, [], policy);
-  if (!staticVerdict.allowed) return staticVerdict.reason;
-  const lookup = ctx.services.http?.lookup;
-  if (!lookup) return undefined;
+  if (!staticVerdict.allowed) return { ok: false, refusal: staticVerdict.reason };
+  // A client without a resolver is a test double or does its own checks.
+  const lookup = http?.lookup;
+  if (!lookup) return { ok: true };
+  const host = parsed.hostname.replace(/^\[|\]$/g, "");
   let addresses: string[];
   try {
-    addresses = await lookup(parsed.hostname);
-  } catch {
-    // An unknown host is a transport error the tasks retry; the request itself will report it.
-    return undefined;
+    addresses = await lookup(host);
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    return {
+      ok: false,
+      error: new HttpTransportError("unknown-host", `could not resolve ${host} (${why}); nothing was sent`),
+    };
   }
+  if (addresses.length === 0)
+    return {
+      ok: false,
+      error: new HttpTransportError(
+        "unknown-host",
+        `could not resolve ${host} (no address); nothing was sent`,
+      ),
+    };
   const verdict = checkUrlAllowed(url, addresses, policy);
-  return verdict.allowed ? undefined : verdict.reason;
+  return verdict.allowed ? { ok: true, addresses } : { ok: false, refusal: verdict.reason };
+}
+
+/** `checkTarget` with the stage's HTTP client and the engine's loopback switch. */
+export function stageTarget(ctx: StageContext, url: string): Promise<Target> {
+  return checkTarget(ctx.services.http, url, ctx.services.allowLoopbackUrls === true);
 }
 
 /** Orca's `webhook` result shape for a response. */
@@ -74,7 +108,8 @@ export async function send(
   method: string,
   url: string,
   headers: Record<string, string>,
-  payload?: unknown,
+  payload: unknown,
+  addresses: readonly string[] | undefined,
 ): Promise<Sent> {
   const http = ctx.services.http;
   if (!http)
@@ -88,7 +123,15 @@ export async function send(
   try {
     return {
       ok: true,
-      response: await http.request({ method, url, headers: allHeaders, body, signal: ctx.signal }),
+      response: await http.request({
+        method,
+        url,
+        headers: allHeaders,
+        body,
+        signal: ctx.signal,
+        maxBodyBytes: MAX_WEBHOOK_BODY_BYTES,
+        ...(addresses ? { addresses } : {}),
+      }),
     };
   } catch (error) {
     return {

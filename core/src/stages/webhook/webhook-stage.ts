@@ -2,7 +2,7 @@ import type { StageContext, StageHandler, TaskResult } from "../../engine/handle
 import { parseDuration } from "../../model/duration.js";
 import { isExpression, stageProblem } from "../checks.js";
 import { readJsonPath } from "./json-path.js";
-import { headersOf, responseView, send, urlRefusal } from "./webhook-http.js";
+import { headersOf, responseView, type Sent, send, stageTarget } from "./webhook-http.js";
 
 /** Orca's create task: retry every 10 s for at most 5 minutes (not changed by the stage timeout). */
 const CREATE_RETRY_MS = 10_000;
@@ -39,8 +39,16 @@ function methodOf(value: unknown, fallback: string): string {
   return typeof value === "string" && value.trim() !== "" ? value.trim().toUpperCase() : fallback;
 }
 
-/** Resolves the status URL after a successful create, forcing the original scheme for the same host. */
-function statusUrl(ctx: StageContext, url: string, response: Webhook): string | undefined {
+/**
+ * Resolves the status URL after a successful create, forcing the original scheme for the same
+ * host. A statusUrlJsonPath that finds something other than a string (a list, a number, a map) is
+ * an error, as in Orca (which reads it into a String).
+ */
+function statusUrl(
+  ctx: StageContext,
+  url: string,
+  response: Webhook,
+): string | undefined | { error: string } {
   const c = ctx.stage.context;
   const how = String(c.statusUrlResolution ?? "getMethod");
   let resolved: string | undefined;
@@ -48,8 +56,15 @@ function statusUrl(ctx: StageContext, url: string, response: Webhook): string | 
     const headers = (response.headers ?? {}) as Record<string, string>;
     resolved = headers.location ?? headers.Location;
   } else if (how === "webhookResponse") {
-    const found = readJsonPath(response.body, String(c.statusUrlJsonPath ?? ""));
-    resolved = found.found && found.value != null ? String(found.value) : undefined;
+    const path = String(c.statusUrlJsonPath ?? "");
+    const found = readJsonPath(response.body, path);
+    if (found.found && found.value != null && typeof found.value !== "string") {
+      const text = JSON.stringify(found.value) ?? String(found.value);
+      return {
+        error: `statusUrlJsonPath ${path} resolved to ${text.length > 200 ? `${text.slice(0, 197)}...` : text}, not a URL (a string)`,
+      };
+    }
+    resolved = found.found && typeof found.value === "string" ? found.value : undefined;
   } else resolved = url;
   if (!resolved) return undefined;
   try {
@@ -69,15 +84,17 @@ async function create(ctx: StageContext): Promise<TaskResult> {
   const startedAt = Number(c.createStartedAt ?? now);
   const url = typeof c.url === "string" ? c.url.trim() : "";
   if (!url) return { status: "TERMINAL", error: "webhook stage needs a 'url'" };
-  const refusal = await urlRefusal(ctx, url);
-  if (refusal)
+  const target = await stageTarget(ctx, url);
+  if (!target.ok && "refusal" in target)
     return {
       status: "TERMINAL",
-      error: `webhook URL refused: ${refusal}`,
+      error: `webhook URL refused: ${target.refusal}`,
       context: { createStartedAt: startedAt },
     };
   const method = methodOf(c.method, "POST");
-  const sent = await send(ctx, method, url, headersOf(c.customHeaders), c.payload);
+  const sent: Sent = target.ok
+    ? await send(ctx, method, url, headersOf(c.customHeaders), c.payload, target.addresses)
+    : { ok: false, error: target.error };
   const base = { createStartedAt: startedAt };
   const retry = (why: string): TaskResult =>
     now - startedAt + CREATE_RETRY_MS > CREATE_TIMEOUT_MS
@@ -128,6 +145,8 @@ async function create(ctx: StageContext): Promise<TaskResult> {
     return { status: "SUCCEEDED", context: { ...base, webhook: view } };
   }
   const endpoint = statusUrl(ctx, url, view);
+  if (typeof endpoint === "object")
+    return { status: "TERMINAL", error: endpoint.error, context: { ...base, webhook: view } };
   if (!endpoint) {
     return {
       status: "TERMINAL",
@@ -183,9 +202,11 @@ async function monitor(ctx: StageContext): Promise<TaskResult> {
     await sendCancel(ctx);
     return { status, error, context: { webhook: { ...webhook, monitor: monitorView } } } as TaskResult;
   };
-  const refusal = await urlRefusal(ctx, endpoint);
-  if (refusal) return fail(previous, `status URL refused: ${refusal}`);
-  const sent = await send(ctx, "GET", endpoint, headersOf(c.customHeaders));
+  const target = await stageTarget(ctx, endpoint);
+  if (!target.ok && "refusal" in target) return fail(previous, `status URL refused: ${target.refusal}`);
+  const sent: Sent = target.ok
+    ? await send(ctx, "GET", endpoint, headersOf(c.customHeaders), undefined, target.addresses)
+    : { ok: false, error: target.error };
   if (!sent.ok) {
     const monitorView = { ...previous, error: sent.error.message };
     if (sent.error.kind === "unknown-host" || sent.error.kind === "timeout") {
@@ -196,19 +217,20 @@ async function monitor(ctx: StageContext): Promise<TaskResult> {
   const res = sent.response;
   const view: Webhook = { ...previous, ...responseView(res) };
   if (res.status >= 400) {
-    const monitorView = { ...view, pastStatusCodes: [...pastStatusCodes, res.status] };
+    // A retried status is remembered in pastStatusCodes; the one that ends the retries is not (Orca).
+    const retried = { ...view, pastStatusCodes: [...pastStatusCodes, res.status] };
     const limits = (c.retries ?? {}) as Record<string, { maxAttempts?: number }>;
     const limit = limits[String(res.status)]?.maxAttempts;
     if (limit !== undefined) {
       const seen = pastStatusCodes.filter((code) => code === res.status).length;
       return seen < limit
-        ? keep(monitorView, `status (last: HTTP ${res.status})`)
-        : fail(monitorView, `status URL returned ${res.status} too often`);
+        ? keep(retried, `status (last: HTTP ${res.status})`)
+        : fail(view, `status URL returned ${res.status} too often`);
     }
     if (res.status >= 500 || [...DEFAULT_RETRY_CODES, ...codes(c.retryStatusCodes)].includes(res.status)) {
-      return keep(monitorView, `status (last: HTTP ${res.status})`);
+      return keep(retried, `status (last: HTTP ${res.status})`);
     }
-    return fail(monitorView, `status URL returned ${res.status}`);
+    return fail(view, `status URL returned ${res.status}`);
   }
   const statusPath = typeof c.statusJsonPath === "string" ? c.statusJsonPath.trim() : "";
   if (!statusPath) return { status: "SUCCEEDED", context: { webhook: { ...webhook, monitor: view } } };
@@ -257,14 +279,18 @@ async function sendCancel(ctx: StageContext): Promise<void> {
   const c = ctx.stage.context;
   if (typeof c.cancelEndpoint !== "string" || c.cancelEndpoint.trim() === "") return;
   const url = c.cancelEndpoint.trim();
-  if (await urlRefusal(ctx, url)) return;
-  const sent = await send(
-    ctx,
-    methodOf(c.cancelMethod, "POST"),
-    url,
-    headersOf(c.customHeaders),
-    c.cancelPayload,
-  );
+  const target = await stageTarget(ctx, url);
+  if (!target.ok && "refusal" in target) return;
+  const sent: Sent = target.ok
+    ? await send(
+        ctx,
+        methodOf(c.cancelMethod, "POST"),
+        url,
+        headersOf(c.customHeaders),
+        c.cancelPayload,
+        target.addresses,
+      )
+    : { ok: false, error: target.error };
   ctx.log(
     `[capstan] cancel request to ${url}: ${sent.ok ? `HTTP ${sent.response.status}` : sent.error.message}\n`,
   );
