@@ -1,8 +1,8 @@
 import type { Clock } from "../engine/clock.js";
 import type { ExecutionRecord, NotificationRecord, StageRecord } from "../engine/record.js";
 import type { HttpClient, Notifier } from "../engine/services.js";
-import { checkUrlAllowed } from "../expr/index.js";
 import type { Notification } from "../model/types.js";
+import { checkTarget } from "../stages/webhook/webhook-http.js";
 
 /** Orca's manual judgment `when` names, accepted beside Capstan's short ones. */
 const ALIASES: Record<string, string> = {
@@ -96,8 +96,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
               error: `${n.type} notifications are sent only when running on GitHub`,
             };
           }
-          const refusal = refuse(address, options.allowLoopbackUrls === true);
-          if (refusal) return { ...base, ok: false, attempts: 0, error: refusal };
+          const allowLoopback = options.allowLoopbackUrls === true;
           const body =
             n.type === "slack"
               ? { text }
@@ -112,12 +111,21 @@ export function createNotifier(options: NotifierOptions): Notifier {
           let error = "";
           for (let attempt = 1; attempt <= attempts; attempt++) {
             try {
+              // The webhook stage's checks: the name is resolved and every address must be public
+              // (loopback only when allowed); the POST then connects to those addresses only. A
+              // failed lookup sends nothing and counts as a failed attempt.
+              const target = await checkTarget(options.http, address, allowLoopback);
+              if (!target.ok && "refusal" in target)
+                return { ...base, ok: false, attempts: attempt - 1, error: target.refusal };
+              if (!target.ok) throw target.error;
               const res = await options.http.request({
                 method: "POST",
                 url: address,
                 headers: { "Content-Type": "application/json" },
                 body: JSON.stringify(body),
                 timeoutMs: 10_000,
+                maxBodyBytes: 1 << 20,
+                ...(target.addresses ? { addresses: target.addresses } : {}),
               });
               if (res.status < 300) return { ...base, ok: true, attempts: attempt };
               error = `HTTP ${res.status}`;
@@ -132,15 +140,4 @@ export function createNotifier(options: NotifierOptions): Notifier {
       );
     },
   };
-}
-
-function refuse(url: string, allowLoopback: boolean): string | undefined {
-  try {
-    const host = new URL(url).hostname;
-    if (allowLoopback && ["127.0.0.1", "localhost", "[::1]", "::1"].includes(host)) return undefined;
-  } catch {
-    return `'${url}' is not an absolute URL`;
-  }
-  const verdict = checkUrlAllowed(url, []);
-  return verdict.allowed ? undefined : verdict.reason;
 }
