@@ -225,10 +225,7 @@ export class KubeServer {
       let captured: unknown;
       const origEnd = res.end.bind(res);
       res.end = ((chunk?: unknown, ...rest: unknown[]) => {
-        if (
-          typeof chunk === "string" &&
-          (res.getHeader("content-type") ?? "").toString().startsWith("application/json")
-        ) {
+        if (typeof chunk === "string" && !url.pathname.startsWith("/openapi/")) {
           try {
             captured = JSON.parse(chunk);
           } catch {
