@@ -1,8 +1,12 @@
 import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import {
+  ActionRefError,
   analyzePipeline,
+  type CapstanPackage,
+  capstanPackageRef,
   codeActions,
   complete,
   definition,
@@ -17,6 +21,8 @@ import {
   prepareRename,
   references,
   rename,
+  resolveActionRefFrom,
+  SETTINGS_FILE,
   semanticTokens,
   semanticTokensLegend,
   updateAnalysis,
@@ -28,6 +34,34 @@ import { TextDocument } from "vscode-languageserver-textdocument";
 import { scanPipelines } from "./workspace.js";
 
 type Connection = ReturnType<typeof lsp.createConnection>;
+
+function readPackage(require: NodeJS.Require, path: string): CapstanPackage | undefined {
+  try {
+    return require(path) as CapstanPackage;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The action reference `capstan compile` writes in the repository at `root`: `.capstan/settings.yml`,
+ * else Capstan's package (the clone's root package.json when the server runs from a clone of
+ * Capstan, else the package it was installed or bundled with). Undefined when the settings file is
+ * broken: `capstan compile` refuses it, so there is no workflow to regenerate.
+ */
+export function repositoryActionRef(root: string): string | undefined {
+  const file = join(root, SETTINGS_FILE);
+  const text = existsSync(file) ? readFileSync(file, "utf8") : undefined;
+  const require = createRequire(import.meta.url);
+  try {
+    return resolveActionRefFrom(undefined, text, () =>
+      capstanPackageRef(readPackage(require, "../../package.json"), readPackage(require, "../package.json")),
+    ).ref;
+  } catch (error) {
+    if (error instanceof ActionRefError) return undefined;
+    throw error;
+  }
+}
 
 /** What tests and tools can observe or steer in a running server (none of it is needed to run one). */
 export interface ServerHooks {
@@ -81,8 +115,12 @@ export function startServer(connection: Connection, hooks: ServerHooks = {}): vo
     }
     if (analysis) {
       const workflow = workflowPathFor(file, analysis);
+      // The reference `capstan compile` writes; with a broken .capstan/settings.yml it refuses to
+      // compile, so "Regenerate workflow" (which needs the URI) is not offered either.
+      const actionRef = root ? repositoryActionRef(root) : undefined;
+      if (actionRef !== undefined) context.actionRef = actionRef;
       if (workflow) {
-        context.generatedWorkflowUri = pathToFileURL(workflow).href;
+        if (!root || actionRef !== undefined) context.generatedWorkflowUri = pathToFileURL(workflow).href;
         try {
           context.generatedWorkflow = readFileSync(workflow, "utf8");
         } catch {

@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import {
   analyzePipeline,
   codeActions,
+  compilePipelineText,
   type LanguageContext,
   regenerateWorkflowAction,
   validate,
@@ -104,5 +105,26 @@ describe("Regenerate workflow", () => {
     expect(
       regenerateWorkflowAction(analyzePipeline(pipeline), { uri, generatedWorkflowUri: workflowUri }),
     ).toBeUndefined();
+  });
+});
+
+describe("Regenerate workflow writes what `capstan compile` writes", () => {
+  const selfHosted = `${pipeline.replace(/^stages:/m, "runsOn: [self-hosted, deploy]\nstages:")}`;
+  const stale = golden.replace(/sha256:[0-9a-f]+/, `sha256:${"0".repeat(64)}`);
+  const newTextOf = (text: string, context: LanguageContext) =>
+    actionsOf(text, { ...context, generatedWorkflow: stale }).actions[0]?.edit.documentChanges?.flatMap(
+      (c) => ("edits" in c ? c.edits : []),
+    )[0].newText;
+
+  test("the action reference of the repository (context.actionRef) and the pipeline's runsOn", () => {
+    const context = { ...base, actionRef: "acme/capstan@v1.2.0" };
+    const text = newTextOf(selfHosted, context);
+    expect(text).toBe(
+      compilePipelineText(selfHosted, { pipelineFile: base.pipelineFile!, actionRef: "acme/capstan@v1.2.0" })
+        .workflow,
+    );
+    expect(text).toContain("uses: acme/capstan@v1.2.0");
+    expect(text).not.toContain("capstan-dev/capstan@");
+    expect(text).toMatch(/runs-on:\n\s+- self-hosted\n\s+- deploy/);
   });
 });

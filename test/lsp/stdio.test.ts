@@ -246,6 +246,8 @@ describe("language server over stdio: links, regenerate, tokens, folding, hints,
     mkdirSync(pipelines, { recursive: true });
     mkdirSync(join(root, "scripts"));
     writeFileSync(join(root, "scripts", "build.sh"), "#!/bin/sh\n");
+    // The repository names its own action: compile and the quick fix must both use it.
+    writeFileSync(join(root, ".capstan", "settings.yml"), "action: acme/capstan@v1.2.0\n");
     writeFileSync(
       join(pipelines, "build.yml"),
       "name: Build\nstages:\n  - id: a\n    type: wait\n    duration: 1s\n",
@@ -340,6 +342,7 @@ describe("language server over stdio: links, regenerate, tokens, folding, hints,
     expect((await runCli(["compile", "--out-dir", elsewhere], root)).code).toBe(0);
     expect(regenerated).toBe(readFileSync(join(elsewhere, "capstan-release.yml"), "utf8"));
     expect(regenerated).not.toBe(stale);
+    expect(regenerated).toContain("uses: acme/capstan@v1.2.0");
     expect((await runCli(["compile", "--check"], root)).code).toBe(0);
 
     // Told the file changed, the server drops the diagnostic.

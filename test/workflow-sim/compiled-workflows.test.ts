@@ -34,9 +34,11 @@ describe("compiled workflows pass GitHub's parser, SchemaStore's schema and acti
         expect(schemaStoreErrors(workflow)).toEqual(["one_of: OneOf conditions are not met at /concurrency"]);
       }
       expect(schemaStoreErrors(withoutQueue)).toEqual([]);
-      expect(await actionlintErrors(`.github/workflows/${file.replace(/\//g, "-")}`, withoutQueue)).toEqual(
-        [],
-      );
+      // `deploy`: the examples' self-hosted runner label (runsOn: [self-hosted, deploy]), which an
+      // actionlint.yaml would declare.
+      expect(
+        await actionlintErrors(`.github/workflows/${file.replace(/\//g, "-")}`, withoutQueue, ["deploy"]),
+      ).toEqual([]);
     });
   }
 
@@ -55,5 +57,13 @@ jobs:
     expect((await githubParserErrors("broken.yml", broken)).length).toBeGreaterThan(0);
     expect(schemaStoreErrors(broken).length).toBeGreaterThan(0);
     expect((await actionlintErrors("broken.yml", broken)).length).toBeGreaterThan(0);
+    // Only the declared custom labels are let through.
+    const custom = broken.replace("runs-on: ubuntu-latest", "runs-on: [self-hosted, deploy, mystery]");
+    expect((await actionlintErrors("custom.yml", custom, ["deploy"])).join("\n")).toMatch(
+      /label "mystery" is unknown/,
+    );
+    expect((await actionlintErrors("custom.yml", custom, ["deploy"])).join("\n")).not.toMatch(
+      /label "deploy" is unknown/,
+    );
   });
 });

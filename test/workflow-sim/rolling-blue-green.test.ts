@@ -1,7 +1,7 @@
-// The seed's rolling blue/green (examples/rolling-blue-green.yml, deploy + resizeServerGroup +
-// destroyServerGroup on the `local` provider) through its committed workflow
-// (examples/workflows/capstan-rolling-blue-green.yml) and the bundled action, job by job, as on one
-// self-hosted runner machine: the local provider's supervisor runs there outside the jobs, in its own
+// The rolling blue/green example (examples/rolling-blue-green.yml, deploy + resizeServerGroup +
+// destroyServerGroup on the `local` provider, `runsOn: [self-hosted, deploy]`) through its committed
+// workflow (examples/workflows/capstan-rolling-blue-green.yml) and the bundled action, job by job, on
+// one self-hosted runner machine (the only runner, with those labels, picks up every job): the local provider's supervisor runs there outside the jobs, in its own
 // folder (CAPSTAN_LOCAL_REPO), seeded by `capstan run examples/deploy.yml` with myapp-prod-v000 at 10.
 // Each reviewer's choice is checked three ways: the final summary, the record folded from the
 // journals (against `capstan run --judge` of the same choice on another supervisor), and the real
@@ -25,6 +25,8 @@ const workflow = readFileSync(new URL("examples/workflows/capstan-rolling-blue-g
 // CAPSTAN_SIM_BUNDLE: a bundle built elsewhere (e.g. from HEAD while others' work is uncommitted).
 const bundle = process.env.CAPSTAN_SIM_BUNDLE ?? new URL("action/dist/index.js", root).pathname;
 const IMAGE = "nginx:1.13";
+/** The runner machine: a self-hosted runner's default labels plus the one the pipeline asks for. */
+const RUNNER = { labels: ["self-hosted", "Linux", "X64", "deploy"] };
 
 type Sizes = Awaited<ReturnType<typeof sizes>>;
 const AT_JUDGMENT: Sizes = {
@@ -119,6 +121,7 @@ async function play(
     },
     answer: () => answer,
     env: { CAPSTAN_LOCAL_REPO: machine.dir },
+    runner: RUNNER,
   });
   const journals = await downloadJournals(new FileArtifactStore(sim.artifactDir), sim.order);
   const record = foldJournal(mergeJournals(...journals.map((j) => j.events)));
@@ -222,6 +225,8 @@ describe("rolling blue/green on one self-hosted runner: simulated workflow, bund
       finalize: "success",
     });
     expect(sim.jobs.get("gate-judge")!.outputs).toEqual({ input: "rollback", judge: "alice" });
+    // Every job ran on the self-hosted machine: the pipeline's runsOn, in each job's runs-on.
+    for (const job of sim.jobs.values()) expect(job.runsOn, job.id).toEqual(["self-hosted", "deploy"]);
     expect(sim.jobs.get("run")!.outputs.judgments).toBe('{"judge":"reached"}');
     expect(shape(record).stages).toMatchObject({
       green1: "SUCCEEDED",

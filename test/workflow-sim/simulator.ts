@@ -38,6 +38,12 @@ export interface SimulationOptions {
   secrets?: Record<string, string>;
   /** Extra environment for every action process. */
   env?: Record<string, string>;
+  /**
+   * The one runner machine that picks up jobs, as on a self-hosted runner: a job runs only when its
+   * `runs-on` labels are all among these (and its group, if any, is this one); any other job fails,
+   * as GitHub fails a job that no runner picked up. Absent: every job finds a runner.
+   */
+  runner?: { labels: string[]; group?: string };
 }
 
 export interface JobRun {
@@ -48,6 +54,8 @@ export interface JobRun {
   log: string;
   /** Set when a review was requested for the job's environment. */
   review?: "approve" | "reject" | "never";
+  /** The job's `runs-on` as written. */
+  runsOn?: unknown;
 }
 
 export interface Simulation {
@@ -78,6 +86,20 @@ export function parseFileCommands(text: string): Record<string, string> {
     }
   }
   return out;
+}
+
+/** Whether a runner with these labels (and group) picks up a job with this `runs-on`. */
+export function runnerMatches(runsOn: unknown, runner: { labels: string[]; group?: string }): boolean {
+  const have = new Set(runner.labels.map((l) => l.toLowerCase()));
+  const list = (v: unknown): string[] =>
+    typeof v === "string" ? [v] : Array.isArray(v) ? v.map(String) : [];
+  let wanted: string[];
+  if (runsOn && typeof runsOn === "object" && !Array.isArray(runsOn)) {
+    const { group, labels } = runsOn as { group?: string; labels?: unknown };
+    if (group !== undefined && group !== runner.group) return false;
+    wanted = list(labels);
+  } else wanted = list(runsOn);
+  return wanted.every((l) => have.has(l.toLowerCase()));
 }
 
 /** Runs the workflow to its end and returns every job's result. */
@@ -198,9 +220,23 @@ export async function simulate(options: SimulationOptions): Promise<Simulation> 
         }
       }
     }
+    if (options.runner && !runnerMatches(job["runs-on"], options.runner)) {
+      jobs.set(id, {
+        id,
+        result: "failure",
+        outputs: {},
+        summary: "",
+        log: `no runner has the labels ${JSON.stringify(job["runs-on"])}`,
+        review,
+        runsOn: job["runs-on"],
+      });
+      state.status = "completed";
+      state.conclusion = "failure";
+      continue;
+    }
     state.status = "in_progress";
     const result = await runSteps(options, job, contexts, { temp, artifactDir, eventPath, run, jobId: id });
-    jobs.set(id, { ...result, id, review });
+    jobs.set(id, { ...result, id, review, runsOn: job["runs-on"] });
     state.status = "completed";
     state.conclusion = result.result;
   }

@@ -1,6 +1,7 @@
 import type { Pipeline } from "../model/types.js";
 import { builtinStages } from "../stages/index.js";
 import { type Gate, jobNeeds, type Segment, type SegmentPlan } from "./plan.js";
+import { DEFAULT_RUNS_ON, type JobRunner, runsOnValue } from "./runners.js";
 import { pipelineNotificationSecrets, secretEnvName, stageSecrets } from "./secrets.js";
 import { pipelineSlug, workflowName } from "./triggers.js";
 
@@ -14,7 +15,7 @@ export interface WorkflowOptions {
   actionRef?: string;
   /** The `uses:` of the checkout action. */
   checkoutRef?: string;
-  /** `runs-on` of every job. */
+  /** `runs-on` of the jobs whose runner neither the pipeline nor a stage names (default ubuntu-latest). */
   runsOn?: string;
 }
 
@@ -38,6 +39,8 @@ interface JobContext {
   pipeline: Pipeline;
   plan: SegmentPlan;
   options: Required<WorkflowOptions>;
+  /** The runner of each job (`planRunners`); a job not in it runs on `options.runsOn`. */
+  runners: ReadonlyMap<string, JobRunner>;
   hash: string;
   /** The trigger filter, for the first job(s). */
   triggerCondition?: string;
@@ -58,6 +61,11 @@ function steps(ctx: JobContext, withs: Data, env?: Data): Data[] {
   return [{ uses: ctx.options.checkoutRef, with: { "persist-credentials": false } }, action];
 }
 
+function runsOn(ctx: JobContext, job: string): unknown {
+  const runner = ctx.runners.get(job);
+  return runner && runner.span !== undefined ? runsOnValue(runner.runsOn) : ctx.options.runsOn;
+}
+
 function secretsEnv(names: Iterable<string>): Data {
   const env: Data = {};
   for (const name of [...new Set(names)].sort()) env[secretEnvName(name)] = `\${{ secrets.${name} }}`;
@@ -67,7 +75,7 @@ function secretsEnv(names: Iterable<string>): Data {
 function preflightJob(ctx: JobContext): Data {
   const job: Data = {
     name: "Check judgment environments",
-    "runs-on": ctx.options.runsOn,
+    "runs-on": runsOn(ctx, ctx.plan.preflight ?? "preflight"),
     "timeout-minutes": 10,
     permissions: { actions: "read", contents: "read" },
   };
@@ -87,7 +95,7 @@ function segmentJob(ctx: JobContext, segment: Segment): Data {
   if (needs.length > 0) job.needs = needs;
   const condition = segmentCondition(ctx, segment);
   if (condition) job.if = `\${{ ${condition} }}`;
-  job["runs-on"] = ctx.options.runsOn;
+  job["runs-on"] = runsOn(ctx, segment.id);
   job["timeout-minutes"] = 360;
   job.permissions = { contents: "read" };
   job.outputs = {
@@ -134,7 +142,7 @@ function gateJob(ctx: JobContext, gate: Gate): Data {
     // Explicit status check: a gate below another gate must not depend on how GitHub reads success().
     if: `\${{ !cancelled() && ${needsOf(gate.segment)}.result == 'success' && ${judgmentState(gate.segment, gate.stage)} == 'reached' }}`,
     environment: gate.environment,
-    "runs-on": ctx.options.runsOn,
+    "runs-on": runsOn(ctx, gate.id),
     "timeout-minutes": 10,
     permissions: { actions: "read", contents: "read" },
     outputs: {
@@ -158,7 +166,7 @@ function finalizeJob(ctx: JobContext): Data {
     name: "Pipeline result",
     needs: jobNeeds(plan, plan.finalize),
     if: "${{ always() }}",
-    "runs-on": ctx.options.runsOn,
+    "runs-on": runsOn(ctx, plan.finalize),
     "timeout-minutes": 15,
     permissions: deploys
       ? { actions: "read", contents: "read", deployments: "write" }
@@ -175,17 +183,19 @@ export function buildWorkflow(
   hash: string,
   triggerCondition: string | undefined,
   options: WorkflowOptions,
+  runners: ReadonlyMap<string, JobRunner> = new Map(),
 ): Data {
   const ctx: JobContext = {
     pipeline,
     plan,
+    runners,
     hash,
     triggerCondition,
     options: {
       pipelineFile: options.pipelineFile,
       actionRef: options.actionRef ?? DEFAULT_ACTION_REF,
       checkoutRef: options.checkoutRef ?? DEFAULT_CHECKOUT_REF,
-      runsOn: options.runsOn ?? "ubuntu-latest",
+      runsOn: options.runsOn ?? DEFAULT_RUNS_ON,
     },
   };
   const workflow: Data = { name: workflowName(pipeline.name), on, permissions: {} };

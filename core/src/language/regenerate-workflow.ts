@@ -4,7 +4,8 @@ import type { PipelineAnalysis } from "./analysis.js";
 import type { CodeAction, LanguageContext, LanguageDiagnostic, WorkspaceEdit } from "./types.js";
 
 /**
- * "Regenerate workflow": compiles this version of the pipeline as `capstan compile` does and
+ * "Regenerate workflow": compiles this version of the pipeline as `capstan compile` does (with the
+ * repository's action reference, `context.actionRef`; the runner comes from the pipeline) and
  * replaces the whole generated workflow (or creates it when it does not exist). Undefined when
  * the context does not say where the workflow goes or the pipeline does not compile.
  */
@@ -15,7 +16,7 @@ export function regenerateWorkflowAction(
 ): CodeAction | undefined {
   const { generatedWorkflowUri: uri, pipelineFile } = context;
   if (!uri || !pipelineFile) return undefined;
-  const result = compilePipelineText(analysis.text, { pipelineFile });
+  const result = compilePipelineText(analysis.text, { pipelineFile, actionRef: context.actionRef });
   if (result.workflow === undefined || hasErrors(result.diagnostics)) return undefined;
   const current = context.generatedWorkflow;
   if (current === result.workflow) return undefined;

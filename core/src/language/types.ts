@@ -149,6 +149,12 @@ export interface LanguageContext {
   /** This file's path from the repository root (`.capstan/pipelines/x.yml`), as `capstan compile` names it. */
   pipelineFile?: string;
   /**
+   * The Capstan action reference `capstan compile` would write in this repository (its
+   * `.capstan/settings.yml`, else Capstan's package; see `resolveActionRefFrom`), for
+   * "Regenerate workflow". Default: `DEFAULT_ACTION_REF`.
+   */
+  actionRef?: string;
+  /**
    * The URI of a path relative to the repository root when that file or folder exists, else
    * undefined (document links to `run` stages' scripts and working directories).
    */

@@ -12,6 +12,7 @@ import type {
   OnFailure,
   Parameter,
   Pipeline,
+  RunsOn,
   Stage,
   Trigger,
   TriggerType,
@@ -73,6 +74,7 @@ export function buildPipeline(
     },
     secrets: asStrings(root.secrets),
     notifications: buildNotifications(root.notifications, ["notifications"], sources),
+    runsOn: asRunsOn(root.runsOn),
     stages,
     settings: isData(root.expressions) ? { expressions: root.expressions } : {},
     source: sources.at([]),
@@ -106,6 +108,7 @@ function buildStage(
     window: isData(raw.window) ? buildWindow(raw.window, sources.at([...path, "window"])) : undefined,
     notifications: buildNotifications(raw.notifications, [...path, "notifications"], sources),
     retryable: asBoolean(raw.retryable, false),
+    runsOn: asRunsOn(raw.runsOn),
     config: raw,
     index,
     source: sources.at(path),
@@ -116,6 +119,21 @@ function buildStage(
     source: (sub) => sources.at([...path, ...sub]),
   });
   return typed ? { ...common, ...typed } : common;
+}
+
+/** `runsOn` when it has one of the shapes GitHub's `runs-on` takes (the schema reports the others). */
+function asRunsOn(raw: unknown): RunsOn | undefined {
+  const labels = (v: unknown): string | string[] | undefined =>
+    typeof v === "string" && v !== ""
+      ? v
+      : Array.isArray(v) && v.length > 0 && v.every((l) => typeof l === "string" && l !== "")
+        ? (v as string[])
+        : undefined;
+  if (!isData(raw)) return labels(raw);
+  const group = typeof raw.group === "string" && raw.group !== "" ? raw.group : undefined;
+  const named = labels(raw.labels);
+  if (group === undefined && named === undefined) return undefined;
+  return { ...(group !== undefined ? { group } : {}), ...(named !== undefined ? { labels: named } : {}) };
 }
 
 function buildParameter(raw: Data, source: Pipeline["source"]): Parameter {

@@ -71,6 +71,12 @@ export interface Concurrency {
   keepWaitingPipelines: boolean;
 }
 
+/**
+ * Where a GitHub job runs, as GitHub's `runs-on` takes it: a label, the labels a runner must all
+ * have, or a runner group (with or without labels).
+ */
+export type RunsOn = string | string[] | { group?: string; labels?: string | string[] };
+
 /** Fields every stage has, whatever its type. */
 export interface StageCommon<T extends string = string> {
   id: string;
@@ -88,6 +94,8 @@ export interface StageCommon<T extends string = string> {
   notifications: Notification[];
   /** Resume may re-run this stage if it was interrupted (run stages). */
   retryable: boolean;
+  /** The runner of the GitHub job running this stage (`capstan compile`), when the stage names one. */
+  runsOn?: RunsOn;
   /**
    * The stage as written, as plain data (the type fields included). The engine evaluates
    * expressions in it when the stage starts and hands the result to the stage handler.
@@ -117,6 +125,8 @@ export interface Pipeline {
   concurrency: Concurrency;
   secrets: string[];
   notifications: Notification[];
+  /** The runner of the generated GitHub jobs, when the pipeline names one (else ubuntu-latest). */
+  runsOn?: RunsOn;
   stages: Stage[];
   /** Pipeline-level settings that don't fit elsewhere (e.g. `expressions.allowUrls`). */
   settings: Record<string, unknown>;

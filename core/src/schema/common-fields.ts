@@ -102,6 +102,39 @@ export const windowDefinition: JsonSchema = object(
   },
 );
 
+/** A label of a runner, as GitHub's `runs-on` takes it. */
+const runnerLabel = str("A runner label.", { minLength: 1, examples: ["self-hosted"] });
+
+/**
+ * GitHub's `runs-on`, in each form it takes: one label, the labels a runner must all have, or a
+ * runner group (with labels or not). The keywords of each form apply to values of that type only.
+ */
+export const runsOnDefinition: JsonSchema = {
+  title: "runner",
+  description:
+    "Where the generated GitHub jobs run, as GitHub's `runs-on` takes it: a label (`ubuntu-latest`, `self-hosted`), the labels a runner must all have (`[self-hosted, deploy]`), or a runner group (`{ group: deployers, labels: [linux] }`). Default `ubuntu-latest`, a fresh GitHub-hosted machine for every job; the `local` provider needs every job on one self-hosted machine. Read by `capstan compile` only.",
+  type: ["string", "array", "object"],
+  minLength: 1,
+  items: runnerLabel,
+  minItems: 1,
+  uniqueItems: true,
+  properties: {
+    group: str("A runner group's name.", { minLength: 1, examples: ["deployers"] }),
+    labels: {
+      type: ["string", "array"],
+      description: "The label, or labels, a runner of the group must have.",
+      minLength: 1,
+      items: runnerLabel,
+      minItems: 1,
+      uniqueItems: true,
+      examples: [["linux", "x64"]],
+    },
+  },
+  additionalProperties: false,
+  minProperties: 1,
+  examples: [["self-hosted", "deploy"], "ubuntu-latest", { group: "deployers" }],
+};
+
 /** Properties every stage has; each stage type definition spreads these in. */
 export function commonStageProperties(notificationDef = "stage-notification"): Record<string, JsonSchema> {
   return {
@@ -147,6 +180,11 @@ export function commonStageProperties(notificationDef = "stage-notification"): R
       { default: false },
     ),
     comments: str("Free text shown with the stage (Spinnaker: comments). Not evaluated."),
+    runsOn: {
+      ...ref("runs-on"),
+      description:
+        "The runner of the GitHub job that runs this stage, instead of the pipeline's `runsOn` (a judgment's: its gate job). Stages of one job that set it must agree; `capstan run` ignores it.",
+    },
   };
 }
 

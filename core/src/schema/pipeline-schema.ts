@@ -5,6 +5,7 @@ import {
   JUDGMENT_EVENTS,
   notificationDefinition,
   PIPELINE_EVENTS,
+  runsOnDefinition,
   STAGE_EVENTS,
   stageTypeProperty,
   windowDefinition,
@@ -108,6 +109,7 @@ function stageDefinitions(specs: readonly StageTypeSpec[]): Record<string, JsonS
 export function buildPipelineSchema(catalog: StageCatalog = builtinStages()): JsonSchema {
   const definitions: Record<string, JsonSchema> = {
     window: windowDefinition,
+    "runs-on": runsOnDefinition,
     "pipeline-notification": notificationDefinition(PIPELINE_EVENTS, "pipeline"),
     "stage-notification": notificationDefinition(STAGE_EVENTS, "stage"),
     "judgment-notification": notificationDefinition(JUDGMENT_EVENTS, "manual judgment"),
@@ -163,6 +165,12 @@ export function buildPipelineSchema(catalog: StageCatalog = builtinStages()): Js
           { examples: [["https://config.example.com/"]] },
         ),
       }),
+      runsOn: {
+        ...ref("runs-on"),
+        description:
+          "The runner of every generated GitHub job (GitHub's `runs-on`): `ubuntu-latest` when absent. A pipeline on the `local` provider needs a self-hosted runner, e.g. `[self-hosted, deploy]`. Stages may name their own.",
+        examples: [["self-hosted", "deploy"]],
+      },
       stages: list(ref("stage"), "The stages; their order in the file does not matter, `dependsOn` does.", {
         minItems: 1,
       }),
