@@ -309,3 +309,18 @@ async function readWatch(url: string): Promise<{ type: string; object: Record<st
     .filter(Boolean)
     .map((l) => JSON.parse(l));
 }
+
+test("the double as its own process (bin.mjs): kubectl applies to it, SIGTERM stops it", async () => {
+  const { spawnKubeDouble } = await import("./spawn.js");
+  const p = await spawnKubeDouble();
+  try {
+    const kubectl = bind(KUBECTLS[0], p);
+    await kubectl("apply", "-f", join(DATA, "web.yaml"));
+    expect(await kubectl("rollout", "status", "deployment/web", "--timeout=30s")).toContain(
+      "successfully rolled out",
+    );
+  } finally {
+    await p.stop();
+  }
+  expect(p.child.exitCode).toBe(0);
+}, 90_000);

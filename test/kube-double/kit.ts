@@ -12,7 +12,7 @@ export interface Ctl {
   start(...args: string[]): ReturnType<typeof startKubectl>;
 }
 
-export function bind(k: Kubectl, d: KubeDouble): Ctl {
+export function bind(k: Kubectl, d: { kubeconfig: string; cacheDir: string }): Ctl {
   const ctl = (async (...args: string[]) => {
     const r = await runKubectl(k, d, args, { timeoutMs: 60_000 });
     if (r.code !== 0)

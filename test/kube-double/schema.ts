@@ -9,7 +9,9 @@ import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
 import { GROUP_VERSIONS, groupVersion, type ResourceType } from "./resources.js";
 
-export const OPENAPI_DIR = join(dirname(fileURLToPath(import.meta.url)), "openapi");
+// KUBE_DOUBLE_OPENAPI_DIR: set by bin.mjs, whose bundled copy of this module lives elsewhere.
+export const OPENAPI_DIR =
+  process.env.KUBE_DOUBLE_OPENAPI_DIR ?? join(dirname(fileURLToPath(import.meta.url)), "openapi");
 
 /** One node of an OpenAPI v3 schema (only the keys the double reads). */
 export interface SchemaNode {

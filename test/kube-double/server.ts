@@ -22,6 +22,7 @@ import {
   openapiHashes,
   openapiIndex,
 } from "./discovery.js";
+import { jsonPatch, mergePatch } from "./patch.js";
 import { groupVersion, RESOURCES, type ResourceType, resourceFor } from "./resources.js";
 import { documents } from "./schema.js";
 import { matchesFields, matchesRequirements, parseFieldSelector, parseLabelSelector } from "./selectors.js";
@@ -478,7 +479,6 @@ export class KubeServer {
         const type = PATCH_TYPES[(contentType ?? "").split(";")[0].trim()];
         if (!type || type === "apply")
           throw failure(415, "UnsupportedMediaType", `the body of the request was in an unknown format`);
-        const { jsonPatch, mergePatch } = await import("./patch.js");
         const body = parseBody(text, contentType);
         scale = (type === "json" ? jsonPatch(current, body) : mergePatch(current, body)) as KObject;
       } else
