@@ -112,5 +112,31 @@ describe.skipIf(!hasPrometheus && !process.env.CI)(
       expect(clusters["myapp-prod-canary"] ?? []).toEqual([]);
       expect(clusters["myapp-prod"] ?? []).toEqual([]);
     }, 180_000);
+
+    it("examples/canary-multi-service.yml: a failing backend canary keeps both frontend canaries from starting", async () => {
+      const repo = canaryRepo();
+      const r = await capstan(
+        repo,
+        ["run", "examples/canary-multi-service.yml", ...SHORT, "--param", "backendErrorRate=10%", "--json"],
+        150_000,
+      );
+      if (!r.stdout.trim().startsWith("{")) throw new Error(`no record (exit ${r.code}):\n${r.stderr}`);
+      const record = JSON.parse(r.stdout) as RecordJson;
+      const s = byId(record);
+      expect(s["backend-canary"].outputs).toMatchObject({ overallResult: "Fail", canaryScores: [0] });
+      expect(Object.fromEntries(Object.values(s).map((x) => [x.refId, x.status]))).toMatchObject({
+        "backend-canary": "FAILED_CONTINUE",
+        "frontends-deploy": "SKIPPED",
+        "web-canary": "SKIPPED",
+        "mobile-canary": "SKIPPED",
+        "promote-backend": "SKIPPED",
+        "remove-backend-canary": "SUCCEEDED",
+        "remove-backend-baseline": "SUCCEEDED",
+        verdict: "TERMINAL",
+      });
+      expect(s.verdict.error).toContain("The backend canary failed and was rolled back");
+      const groups = (await status(repo)).clusters.flatMap((c) => c.serverGroups);
+      expect(groups).toEqual([]);
+    }, 180_000);
   },
 );
