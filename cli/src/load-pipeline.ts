@@ -1,5 +1,6 @@
 import {
   type Diagnostic,
+  diagnosticsInJson,
   type ImportNote,
   importSpinnaker,
   SourceText,
@@ -11,6 +12,11 @@ import {
 /** One pipeline of a file, validated, whatever format the file was written in. */
 export interface LoadedPipeline {
   result: ValidationResult;
+  /**
+   * For Spinnaker JSON: the validation diagnostics of the converted pipeline, placed in the JSON
+   * text (`jsonSource`), so they point at lines of the file that was given.
+   */
+  jsonDiagnostics?: Diagnostic[];
 }
 
 /** A pipeline file: its pipelines, and for Spinnaker JSON the conversion's problems and report. */
@@ -31,8 +37,8 @@ export function isJsonPipeline(text: string, path: string): boolean {
 
 /**
  * Loads and validates a pipeline file. YAML is validated as written; Spinnaker JSON is
- * converted by the importer first and the converted YAML validated (its positions refer
- * to the converted text; the JSON's own problems refer to the JSON).
+ * converted by the importer first and the converted YAML validated; its diagnostics are also
+ * given placed in the JSON (`jsonDiagnostics`), as are the JSON's own problems.
  */
 export function loadPipelineFile(
   text: string,
@@ -47,10 +53,12 @@ export function loadPipelineFile(
     };
   }
   const imported = importSpinnaker(text, {}, options.stages);
+  const spans = imported.spans ?? new Map();
   return {
-    pipelines: imported.pipelines.map((p) => ({
-      result: validatePipelineText(p.yaml, `${path} (as YAML: ${p.name || p.path})`, options),
-    })),
+    pipelines: imported.pipelines.map((p) => {
+      const result = validatePipelineText(p.yaml, `${path} (as YAML: ${p.name || p.path})`, options);
+      return { result, jsonDiagnostics: diagnosticsInJson(p, result.document, result.diagnostics, spans) };
+    }),
     jsonSource: new SourceText(text, path),
     importDiagnostics: imported.diagnostics,
     importReport: imported.report,

@@ -4,6 +4,7 @@ import {
   type ExecutionRecord,
   FileStateStore,
   foldJournal,
+  formatReport,
   pipelinesTriggeredBy,
   resumeExecution,
   SUPERSEDED_REASON,
@@ -66,6 +67,8 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   if (positionals.length !== 1) throw new UsageError("give exactly one pipeline FILE.");
   const file = path.resolve(io.cwd, positionals[0]);
   const loaded = readPipelineFile(file, io.stages);
+  // Spinnaker JSON: what its import dropped or changed, as `capstan import` reports it.
+  if (loaded.importReport?.length) io.stderr(formatReport(loaded.importReport, positionals[0]));
   if (!loaded.pipeline) {
     if (loaded.source) io.stderr(formatHuman(loaded.source, loaded.diagnostics, io.isTTY));
     io.stderr(`capstan run: ${positionals[0]} has errors; nothing was run.\n`);

@@ -1,7 +1,14 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { type Diagnostic, hasErrors, type SourceText, type ValidateOptions } from "@capstan/core";
+import {
+  type Diagnostic,
+  formatReport,
+  hasErrors,
+  type ImportNote,
+  type SourceText,
+  type ValidateOptions,
+} from "@capstan/core";
 import { type FileDiagnosticsJson, formatHuman, toJson } from "../format-diagnostics.js";
 import { type CliIo, UsageError } from "../io.js";
 import { loadPipelineFile } from "../load-pipeline.js";
@@ -43,22 +50,32 @@ export async function validateCommand(
     return 1;
   }
   let failed = missing.length > 0;
-  const report: FileDiagnosticsJson[] = [];
-  const emit = (source: SourceText, diagnostics: Diagnostic[]) => {
+  const report: (FileDiagnosticsJson & { importReport?: ImportNote[] })[] = [];
+  const emit = (source: SourceText, diagnostics: Diagnostic[], notes?: ImportNote[]) => {
     const shown = values.quiet ? diagnostics.filter((d) => d.severity === "error") : diagnostics;
     if (hasErrors(diagnostics)) failed = true;
-    if (values.format === "json") report.push(toJson(source, shown));
-    else io.stdout(formatHuman(source, shown, io.isTTY));
+    if (values.format === "json")
+      report.push({ ...toJson(source, shown), ...(notes ? { importReport: notes } : {}) });
+    else {
+      // What the import of Spinnaker JSON dropped or changed, as `capstan import` reports it.
+      if (notes && notes.length > 0 && !values.quiet) io.stderr(formatReport(notes, source.path));
+      io.stdout(formatHuman(source, shown, io.isTTY));
+    }
   };
   for (const file of files) {
     const loaded = loadPipelineFile(readFileSync(resolve(io.cwd, file), "utf8"), file, {
       stages: io.stages,
       ...options,
     });
-    if (loaded.jsonSource) emit(loaded.jsonSource, loaded.importDiagnostics);
-    if (loaded.jsonSource && loaded.pipelines.length === 0 && loaded.importDiagnostics.length === 0) {
-      io.stderr(`${file}: no Spinnaker pipeline found in this JSON.\n`);
-      failed = true;
+    if (loaded.jsonSource) {
+      // Spinnaker JSON: every diagnostic points at the JSON, the converted YAML's too.
+      const converted = loaded.pipelines.flatMap((p) => p.jsonDiagnostics ?? p.result.diagnostics);
+      emit(loaded.jsonSource, [...loaded.importDiagnostics, ...converted], loaded.importReport);
+      if (loaded.pipelines.length === 0 && loaded.importDiagnostics.length === 0) {
+        io.stderr(`${file}: no Spinnaker pipeline found in this JSON.\n`);
+        failed = true;
+      }
+      continue;
     }
     for (const { result } of loaded.pipelines) emit(result.document.source, result.diagnostics);
   }

@@ -3,6 +3,7 @@ import * as path from "node:path";
 import {
   type Diagnostic,
   hasErrors,
+  type ImportNote,
   type Pipeline,
   type PipelineResolver,
   type StageCatalog,
@@ -14,21 +15,27 @@ export interface PipelineFromFile {
   pipeline?: Pipeline;
   file: string;
   diagnostics: Diagnostic[];
-  /** Formats the problems for the terminal. */
+  /** Formats the problems for the terminal: the JSON text for Spinnaker JSON. */
   source?: import("@capstan/core").SourceText;
+  /** For Spinnaker JSON: what the import dropped or changed. */
+  importReport?: ImportNote[];
 }
 
 /** Loads and validates the first pipeline of a file. */
 export function readPipelineFile(file: string, stages?: StageCatalog): PipelineFromFile {
   const loaded = loadPipelineFile(fs.readFileSync(file, "utf8"), file, { stages });
   const first = loaded.pipelines[0];
-  if (!first) return { file, diagnostics: loaded.importDiagnostics, source: loaded.jsonSource };
-  const diagnostics = [...loaded.importDiagnostics, ...first.result.diagnostics];
+  const importReport = loaded.jsonSource ? { importReport: loaded.importReport } : {};
+  if (!first)
+    return { file, diagnostics: loaded.importDiagnostics, source: loaded.jsonSource, ...importReport };
+  // Spinnaker JSON: the converted pipeline's diagnostics placed in the JSON, with the JSON's own.
+  const diagnostics = [...loaded.importDiagnostics, ...(first.jsonDiagnostics ?? first.result.diagnostics)];
   return {
     pipeline: hasErrors(diagnostics) ? undefined : first.result.pipeline,
     file,
     diagnostics,
-    source: first.result.document.source,
+    source: loaded.jsonSource ?? first.result.document.source,
+    ...importReport,
   };
 }
 

@@ -4,7 +4,7 @@ import { builtinStages } from "../stages/index.js";
 import { ImportContext } from "./context.js";
 import { parseJson } from "./json-parser.js";
 import { childPath, isRecord } from "./json-path.js";
-import { convertPipeline } from "./pipeline.js";
+import { convertPipeline, pipelineOrigins } from "./pipeline.js";
 import type { ImportedPipeline, ImportOptions, ImportResult } from "./types.js";
 import { toPipelineYaml } from "./yaml-output.js";
 
@@ -132,9 +132,21 @@ function run(value: unknown, ctx: ImportContext, stages: StageCatalog): ImportRe
         childPath(path, "name"),
       );
     else names.set(name, path);
-    pipelines.push({ name, path, value: converted, yaml: toPipelineYaml(converted) });
+    const origins = pipelineOrigins.get(converted);
+    pipelines.push({
+      name,
+      path,
+      value: converted,
+      yaml: toPipelineYaml(converted),
+      ...(origins ? { origins } : {}),
+    });
   });
-  return { pipelines, report: ctx.notes, diagnostics: ctx.diagnostics };
+  return {
+    pipelines,
+    report: ctx.notes,
+    diagnostics: ctx.diagnostics,
+    ...(ctx.spans ? { spans: ctx.spans } : {}),
+  };
 }
 
 function pipelineEntries(

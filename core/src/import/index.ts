@@ -1,6 +1,7 @@
 export { type CronConversion, quartzToCron } from "./cron.js";
 export { importSpinnaker, importSpinnakerValue } from "./import-spinnaker.js";
 export { type FailureFlags, mapOnFailure, type OnFailureMapping } from "./on-failure.js";
+export { capstanPathText, diagnosticsInJson, jsonPathOf } from "./origins.js";
 export {
   formatReport,
   type ImportSummary,

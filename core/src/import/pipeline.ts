@@ -4,7 +4,7 @@ import { childPath, isRecord, show } from "./json-path.js";
 import { convertNotifications } from "./notifications.js";
 import { convertParameters } from "./parameters.js";
 import { isEmpty } from "./stage-rules.js";
-import { convertStage } from "./stages.js";
+import { convertStage, stageOrigins } from "./stages.js";
 import { convertTriggers } from "./triggers.js";
 
 const ID = /^[A-Za-z0-9_.-]+$/;
@@ -115,6 +115,17 @@ function linearIds(stages: unknown[]): { ids: string[]; byRef: Map<string, strin
   return { ids, byRef: new Map(ids.map((id) => [id, id])) };
 }
 
+/** A path of the converted pipeline (`["stages", 2, "clusters"]`) as a key of its origins. */
+export function originKey(path: readonly (string | number)[]): string {
+  return JSON.stringify(path);
+}
+
+/**
+ * Where the parts of each converted pipeline came from: `originKey` of a path in the Capstan
+ * pipeline to the JSON path of the Spinnaker field it was made from (pipeline, stages, their fields).
+ */
+export const pipelineOrigins = new WeakMap<Record<string, unknown>, Map<string, string>>();
+
 /** Converts one Spinnaker pipeline config object into a Capstan pipeline value. */
 export function convertPipeline(
   raw: Record<string, unknown>,
@@ -124,6 +135,7 @@ export function convertPipeline(
   catalog: StageCatalog,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
+  const origins = new Map<string, string>([[originKey([]), path]]);
   if (typeof raw.name === "string" && raw.name.trim() !== "") out.name = raw.name;
   else {
     out.name = `Imported pipeline ${ordinal + 1}`;
@@ -190,6 +202,7 @@ export function convertPipeline(
       GRAPH,
     );
   let previous: string | undefined;
+  const converted: Record<string, unknown>[] = [];
   out.stages = stages.flatMap((s, i) => {
     const stPath = childPath(sPath, i);
     if (!isRecord(s)) {
@@ -215,6 +228,16 @@ export function convertPipeline(
         ctx,
       );
     if ((stage.dependsOn as string[]).length === 0) delete stage.dependsOn;
+    const k = converted.length;
+    origins.set(originKey(["stages", k]), stPath);
+    for (const [key, from] of Object.entries(stageOrigins.get(stage) ?? {}))
+      origins.set(originKey(["stages", k, key]), from);
+    if (stage.dependsOn)
+      origins.set(
+        originKey(["stages", k, "dependsOn"]),
+        linear ? stPath : childPath(stPath, "requisiteStageRefIds"),
+      );
+    converted.push(stage);
     return [stage];
   });
 
@@ -242,7 +265,18 @@ export function convertPipeline(
       ctx.note(childPath(path, key), "dropped", PIPELINE_DROPS[key] ?? `${key} has no Capstan equivalent`);
     }
   }
-  return order(out, [
+  const top: Record<string, string> = {
+    name: "name",
+    description: "description",
+    parameters: "parameterConfig",
+    triggers: "triggers",
+    concurrency: "limitConcurrent",
+    notifications: "notifications",
+    stages: "stages",
+  };
+  for (const [key, from] of Object.entries(top))
+    if (key in out) origins.set(originKey([key]), from in raw ? childPath(path, from) : path);
+  const result = order(out, [
     "name",
     "description",
     "parameters",
@@ -251,6 +285,8 @@ export function convertPipeline(
     "notifications",
     "stages",
   ]);
+  pipelineOrigins.set(result, origins);
+  return result;
 }
 
 function dependsOn(raw: unknown, path: string, byRef: Map<string, string>, ctx: ImportContext): string[] {

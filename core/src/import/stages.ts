@@ -99,6 +99,12 @@ export interface ConvertedStage {
   dependsOn: string[];
 }
 
+/**
+ * Where each top-level field of a converted stage came from: Capstan key to the JSON path of the
+ * Spinnaker field (diagnostics of the converted YAML are shown at these places of the JSON).
+ */
+export const stageOrigins = new WeakMap<Record<string, unknown>, Record<string, string>>();
+
 /** Converts one stage; `id` is the already-normalised Capstan id. */
 export function convertStage(
   raw: Record<string, unknown>,
@@ -113,6 +119,7 @@ export function convertStage(
   const keptAsWritten = definition?.import?.keptAsWritten;
   const spec = keptAsWritten ? undefined : definition?.import;
   const out: Record<string, unknown> = { id };
+  const from: Record<string, string> = {};
 
   if (typeof raw.name === "string" && raw.name !== "") out.name = raw.name;
   else {
@@ -171,19 +178,26 @@ export function convertStage(
       const before = ctx.notes.length;
       const produced = rule(raw[key], kPath, ctx, raw);
       Object.assign(out, produced);
+      for (const k of Object.keys(produced ?? {})) from[k] ??= kPath;
       // A field its rule turned into nothing, without a word, is still named: every dropped field
       // is in the report. (`silent` keys of a type with `build` are read by the build.)
       const quiet = ctx.notes.length === before && (!produced || Object.keys(produced).length === 0);
       if (quiet && !(rule === silent && spec.build))
         ctx.note(kPath, "dropped", droppedReason(key, raw[key], capstanType));
     }
-    if (spec.build) Object.assign(out, spec.build(raw, path, ctx));
+    if (spec.build) {
+      const built = spec.build(raw, path, ctx);
+      Object.assign(out, built);
+      for (const k of Object.keys(built)) from[k] ??= k in raw ? childPath(path, k) : path;
+    }
   }
   for (const [key, value] of Object.entries(raw)) {
     if (consumed.has(key)) continue;
     if (key in COMMON_DROPS) COMMON_DROPS[key](value, childPath(path, key), ctx, raw);
-    else if (!spec) out[key] = value;
-    else if (!isEmpty(value))
+    else if (!spec) {
+      out[key] = value;
+      from[key] = childPath(path, key);
+    } else if (!isEmpty(value))
       ctx.note(
         childPath(path, key),
         "dropped",
@@ -202,6 +216,7 @@ export function convertStage(
   );
   if (notifications.length) {
     out.notifications = notifications;
+    from.notifications = childPath(path, "notifications");
     if (level === "stage" && raw.sendNotifications !== true)
       ctx.note(
         childPath(path, "sendNotifications"),
@@ -209,6 +224,24 @@ export function convertStage(
         "sendNotifications is not true, so Spinnaker did not send these stage notifications; Capstan sends every listed one",
       );
   }
+  // The common fields' Spinnaker counterparts.
+  const at = (key: string) => (key in raw ? childPath(path, key) : undefined);
+  const common: Record<string, string | undefined> = {
+    id: at("refId"),
+    name: at("name"),
+    type: at("type"),
+    if:
+      isRecord(raw.stageEnabled) && "expression" in raw.stageEnabled
+        ? childPath(childPath(path, "stageEnabled"), "expression")
+        : at("stageEnabled"),
+    onFailure: at("failPipeline") ?? at("continuePipeline") ?? at("completeOtherBranchesThenFail"),
+    failOnFailedExpressions: at("failOnFailedExpressions"),
+    timeout: at("stageTimeoutMs"),
+    window: at("restrictedExecutionWindow") ?? at("restrictExecutionDuringTimeWindow"),
+    comments: at("comments"),
+  };
+  for (const [k, p] of Object.entries(common)) if (p !== undefined) from[k] ??= p;
+  stageOrigins.set(out, from);
   return out;
 }
 

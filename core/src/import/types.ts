@@ -33,6 +33,11 @@ export interface ImportedPipeline {
   value: Record<string, unknown>;
   /** JSON path of this pipeline in the input (`$`, `$[1]`, `$.pipelines[0]`). */
   path: string;
+  /**
+   * Where the parts of `value` came from: `originKey(path in value)` to a JSON path of the input
+   * (see `jsonPathOf`, which places diagnostics of the YAML in the JSON).
+   */
+  origins?: ReadonlyMap<string, string>;
 }
 
 export interface ImportOptions {
@@ -49,6 +54,8 @@ export interface ImportResult {
   pipelines: ImportedPipeline[];
   report: ImportNote[];
   diagnostics: ImportDiagnostic[];
+  /** Where each JSON value sits in the input text, by JSON path (when the input was text). */
+  spans?: SpanIndex;
 }
 
 /** Where a JSON value sits in the input text, by JSON path. */
