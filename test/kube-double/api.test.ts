@@ -56,6 +56,35 @@ describe.each(KUBECTLS)("kubectl ($name)", (k) => {
     expect(required.stderr).toContain('The Pod "p" is invalid: spec.containers[0].image: Required value');
   });
 
+  test("client-side validation: with no server-side field validation advertised, kubectl rejects the manifest itself", async () => {
+    const d = await start({ transcript: true, transcriptSkipsDiscovery: false, clientSideValidation: true });
+    const kubectl = bind(k, d);
+    const bad = await kubectl.raw(["apply", "-f", join(DATA, "invalid.yaml")]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain(
+      'error validating data: ValidationError(Deployment.spec.template.spec.containers[0]): unknown field "imagePullPolicyy" in io.k8s.api.core.v1.Container',
+    );
+    const noImage = await kubectl.raw(
+      ["create", "-f", "-"],
+      JSON.stringify({
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: { name: "p" },
+        spec: { containers: [{ image: "x", names: "c" }] },
+      }),
+    );
+    expect(noImage.stderr).toMatch(
+      /ValidationError\(Pod\.spec\.containers\[0\]\): (unknown field "names"|missing required field "name")/,
+    );
+    // Nothing reached the server but reads.
+    expect(d.transcript().filter((e) => e.method !== "GET")).toEqual([]);
+    expect(d.transcript().some((e) => e.path.startsWith("/openapi/v2"))).toBe(true);
+    expect(await kubectl("apply", "-f", join(DATA, "web.yaml"))).toBe(
+      "deployment.apps/web created\nservice/web created\n",
+    );
+    expect(await kubectl("apply", "-f", join(DATA, "web-v2.yaml"))).toBe("deployment.apps/web configured\n");
+  });
+
   test("server-side apply: field managers, conflicts, --force-conflicts, removal of fields no longer applied", async () => {
     const d = await start();
     const kubectl = bind(k, d);

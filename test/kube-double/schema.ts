@@ -33,6 +33,7 @@ export interface SchemaNode {
   "x-kubernetes-preserve-unknown-fields"?: boolean;
   "x-kubernetes-int-or-string"?: boolean;
   "x-kubernetes-group-version-kind"?: { group: string; version: string; kind: string }[];
+  "x-kubernetes-unions"?: unknown[];
 }
 
 interface Document {

@@ -22,6 +22,7 @@ import {
   openapiHashes,
   openapiIndex,
 } from "./discovery.js";
+import { OPENAPI_V2_PROTOBUF, openapiV2Protobuf } from "./openapi-v2.js";
 import { jsonPatch, mergePatch } from "./patch.js";
 import { groupVersion, RESOURCES, type ResourceType, resourceFor } from "./resources.js";
 import { documents } from "./schema.js";
@@ -295,6 +296,12 @@ export class KubeServer {
       if (out === undefined)
         throw failure(404, "NotFound", "the server could not find the requested resource");
       return send(res, 200, out);
+    }
+    if (path === "/openapi/v2" && this.deps.clientSideValidation) {
+      const body = openapiV2Protobuf();
+      res.writeHead(200, { "content-type": OPENAPI_V2_PROTOBUF, "content-length": String(body.length) });
+      res.end(body);
+      return;
     }
     if (path === "/openapi/v3")
       return send(
