@@ -1,4 +1,13 @@
-import { bool, duration, int, type JsonSchema, list, oneOfValues, str } from "../../schema/schema-kit.js";
+import {
+  bool,
+  duration,
+  int,
+  type JsonSchema,
+  list,
+  oneOfValues,
+  patterned,
+  str,
+} from "../../schema/schema-kit.js";
 
 /** `account` of a manifest stage. */
 export const account = str(
@@ -61,10 +70,10 @@ export const trafficManagement: JsonSchema = {
         services: list(str("A Service, `service name`."), "Services whose selector the workload gets.", {
           examples: [["service web"]],
         }),
-        strategy: oneOfValues(
-          ["redblack", "bluegreen", "highlander", "none"],
-          "What happens to older ReplicaSets of the cluster once the new one is stable: redblack/bluegreen disable them, highlander disables then deletes them.",
-          { default: "none" },
+        strategy: patterned(
+          "^(?:redblack|bluegreen|highlander|none|\\$\\{[\\s\\S]*\\})$",
+          "What happens to older ReplicaSets of the cluster once the new one is stable: `redblack`/`bluegreen` disable them, `highlander` disables then deletes them, `none` leaves them (or an expression).",
+          { default: "none", examples: ["redblack", "highlander"] },
         ),
         namespace: str("Namespace of the Services (Deck writes it; the objects' namespace is used)."),
       },
