@@ -34,7 +34,8 @@ export function triggerFromEvent(
     repository: `${ctx.owner}/${ctx.repo}`,
     event: ctx.eventName,
   };
-  const parameters: Data = {};
+  // No prototype: a parameter named `__proto__` or `constructor` is an ordinary key.
+  const parameters: Data = Object.create(null);
   if (ctx.eventName === "workflow_dispatch" || ctx.eventName === "repository_dispatch") {
     let supplied: Data = {};
     try {
@@ -47,8 +48,8 @@ export function triggerFromEvent(
     const ids = dispatchInputIds(pipeline.parameters);
     for (const p of pipeline.parameters) {
       const id = ids.get(p.name)!;
-      if (id in supplied) parameters[p.name] = supplied[id];
-      else if (p.name in supplied) parameters[p.name] = supplied[p.name];
+      if (Object.hasOwn(supplied, id)) parameters[p.name] = supplied[id];
+      else if (Object.hasOwn(supplied, p.name)) parameters[p.name] = supplied[p.name];
     }
   }
   if (type === "docker") {

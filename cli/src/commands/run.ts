@@ -41,7 +41,8 @@ Exit status: 0 when the execution SUCCEEDED, 1 otherwise, 2 on bad usage.
 
 /** Parses repeated `k=v` options. */
 export function keyValues(list: readonly string[] | undefined, flag: string): Record<string, string> {
-  const out: Record<string, string> = {};
+  // No prototype: `--param __proto__=x` or `constructor=x` names a parameter like any other.
+  const out: Record<string, string> = Object.create(null);
   for (const item of list ?? []) {
     const i = item.indexOf("=");
     if (i <= 0) throw new UsageError(`${flag} takes key=value, not '${item}'.`);

@@ -91,7 +91,14 @@ export function compileTriggers(pipeline: Pipeline): {
   const on: Data = {};
   const ids = dispatchInputIds(pipeline.parameters);
   const inputs: Data = {};
-  for (const p of pipeline.parameters) inputs[ids.get(p.name)!] = dispatchInput(p);
+  // Own properties, so a parameter named `__proto__` is an input like any other.
+  for (const p of pipeline.parameters)
+    Object.defineProperty(inputs, ids.get(p.name)!, {
+      value: dispatchInput(p),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   // Every Spinnaker pipeline can be started by hand, so every workflow can be dispatched.
   on.workflow_dispatch = pipeline.parameters.length > 0 ? { inputs } : null;
   if (pipeline.parameters.length > MAX_DISPATCH_INPUTS) {

@@ -15,16 +15,18 @@ export interface StartOptions {
 
 /**
  * Orca's parameter defaulting: a supplied value when its key is present, else the declared
- * default; Capstan also rejects a missing required value and a value outside `options`.
+ * default; Capstan also rejects a missing required value and a value outside `options`. Names are
+ * ordinary keys (`constructor`, `toString`, `__proto__` included): only the supplied map's own keys
+ * count, and the result is a map without a prototype.
  */
 export function resolveParameters(
   pipeline: Pipeline,
   supplied: Record<string, unknown> = {},
 ): { parameters: Record<string, unknown>; errors: string[] } {
-  const parameters: Record<string, unknown> = {};
+  const parameters: Record<string, unknown> = Object.create(null);
   const errors: string[] = [];
   for (const p of pipeline.parameters) {
-    const value = p.name in supplied ? supplied[p.name] : p.default;
+    const value = Object.hasOwn(supplied, p.name) ? supplied[p.name] : p.default;
     if (p.required && (value === undefined || value === null || value === "")) {
       errors.push(`parameter '${p.name}' is required`);
     }
@@ -37,7 +39,7 @@ export function resolveParameters(
     }
     parameters[p.name] = value ?? null;
   }
-  for (const [k, v] of Object.entries(supplied)) if (!(k in parameters)) parameters[k] = v;
+  for (const [k, v] of Object.entries(supplied)) if (!Object.hasOwn(parameters, k)) parameters[k] = v;
   return { parameters, errors };
 }
 

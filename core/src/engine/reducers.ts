@@ -34,8 +34,9 @@ function newStage(executionId: string, stage: Stage): StageRecord {
     type: stage.type,
     dependsOn: [...stage.dependsOn],
     status: "NOT_STARTED",
-    context: {},
-    outputs: {},
+    // Maps without a prototype: a key named `__proto__` or `constructor` is an ordinary key.
+    context: Object.create(null),
+    outputs: Object.create(null),
   };
 }
 
@@ -60,7 +61,7 @@ const reducers: { [K in JournalEventKind]: Reducer<K> } = {
     if (!stage) return;
     stage.status = "RUNNING";
     stage.startTime = e.ts;
-    stage.context = { ...e.context };
+    stage.context = Object.assign(Object.create(null), e.context);
     mergeSummary(stage, e.summary);
   },
   "stage.skipped": (record, e) => {

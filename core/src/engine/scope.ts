@@ -48,7 +48,8 @@ export function buildRoot(
   byRef: ReadonlyMap<string, StageRecord>,
   extra: Record<string, unknown> = {},
 ): Record<string, unknown> {
-  const root: Record<string, unknown> = {};
+  // No prototype: an output named `__proto__` or `constructor` is an ordinary key.
+  const root: Record<string, unknown> = Object.create(null);
   if (stage) {
     const ancestors = ancestorsOf(stage, byRef);
     for (let i = ancestors.length - 1; i >= 0; i--) Object.assign(root, ancestors[i].outputs);

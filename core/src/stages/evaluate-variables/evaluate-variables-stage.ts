@@ -12,11 +12,12 @@ function evaluateAll(ctx: StageContext): Evaluated {
       pendingUrls: [],
     };
   }
-  const outputs: Record<string, unknown> = {};
+  // Maps without a prototype: a variable named `__proto__` or `constructor` is an ordinary key.
+  const outputs: Record<string, unknown> = Object.create(null);
   // What later variables see: only the variables that evaluated without a summary entry. One that
   // failed keeps its text as its output (as in Orca) but is not read by the ones after it as that
   // text: `${x + y}` after a failed `y` fails too instead of concatenating y's expression.
-  const visible: Record<string, unknown> = {};
+  const visible: Record<string, unknown> = Object.create(null);
   const summary: ExpressionSummary = {};
   const pendingUrls: string[] = [];
   for (const entry of (raw ?? []) as { key?: unknown; value?: unknown }[]) {
