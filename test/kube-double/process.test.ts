@@ -173,6 +173,18 @@ describe.each(KUBECTLS)("process runtime, kubectl $name", (k) => {
     expect(logs).toMatch(/^hello from hello-[a-z0-9]{5}\ndone\n$/);
     expect((d.get("Job", "default", "hello") as Job).status).toMatchObject({ succeeded: 1 });
 
+    // logs -f streams until the container ends.
+    await kubectl.raw(
+      ["apply", "-f", "-"],
+      job("ticker", "for i in 1 2 3; do echo tick $i; sleep 0.3; done", 0),
+    );
+    await until("the ticker pod running", () =>
+      (d.list("Pod", "default") as Pod[]).some(
+        (p) => p.metadata.labels?.["job-name"] === "ticker" && p.status?.phase === "Running",
+      ),
+    );
+    expect(await kubectl("logs", "-f", "job/ticker")).toBe("tick 1\ntick 2\ntick 3\n");
+
     await kubectl.raw(["apply", "-f", "-"], job("fails", "echo failing; exit 3", 1));
     await kubectl("wait", "--for=condition=failed", "job/fails", "--timeout=30s");
     const failed = d.get("Job", "default", "fails") as Job;
