@@ -86,6 +86,26 @@ function expand(s: string, env: Record<string, string>): string {
   });
 }
 
+// Container processes run in their own process groups (so a stop reaches what they started); if the
+// process hosting the double exits without stopping it, they are killed on the way out.
+const live = new Set<number>();
+let exitHook = false;
+function track(pid: number): void {
+  live.add(pid);
+  if (!exitHook) {
+    exitHook = true;
+    process.once("exit", () => {
+      for (const p of live) {
+        try {
+          process.kill(-p, "SIGKILL");
+        } catch {
+          // Gone.
+        }
+      }
+    });
+  }
+}
+
 export class ProcessRuntime implements PodRuntime {
   readonly name = "process";
   private readonly pods = new Map<string, PodRun>();
@@ -260,6 +280,11 @@ export class ProcessRuntime implements PodRuntime {
     }
     c.child = child;
     c.startedMs = Date.now();
+    const pid = child.pid;
+    if (pid !== undefined) {
+      track(pid);
+      child.once("close", () => live.delete(pid));
+    }
     let partial = "";
     const onData = (b: Buffer) => {
       partial += b.toString("utf8");
