@@ -1,4 +1,10 @@
-import { type ExecutionRecord, formatDuration, type Pipeline, renderMermaid } from "@capstan/core";
+import {
+  branchNotTaken,
+  type ExecutionRecord,
+  formatDuration,
+  type Pipeline,
+  renderMermaid,
+} from "@capstan/core";
 
 const ICON: Record<string, string> = {
   SUCCEEDED: "✅",
@@ -30,7 +36,16 @@ export function renderSummary(
   lines.push(`## ${ICON[record.status] ?? ""} ${cell(pipeline.name)}: ${record.status}`, "");
   if (record.id) lines.push(`Execution \`${record.id}\``, "");
   for (const note of notes) lines.push(`> ${note}`, "");
-  const statuses = new Map(record.stages.map((s) => [s.refId, s.status as string]));
+  // A branch gate that was not taken is STOPPED in the record, but no failure: shown as not taken.
+  const notTaken = new Map(
+    record.stages.flatMap((s) => {
+      const why = branchNotTaken(s, record);
+      return why === undefined ? [] : [[s.refId, why] as const];
+    }),
+  );
+  const statuses = new Map(
+    record.stages.map((s) => [s.refId, notTaken.has(s.refId) ? "NOT_TAKEN" : (s.status as string)]),
+  );
   lines.push("```mermaid", renderMermaid(pipeline, statuses), "```", "");
   lines.push(
     "| Stage | Type | Status | Duration | Judge | Comment |",
@@ -42,11 +57,16 @@ export function renderSummary(
     const j = s.type === "manualJudgment" ? judgmentOf(s) : { judge: "", comment: "" };
     const input =
       s.type === "manualJudgment" && s.context.judgmentInput ? ` (${String(s.context.judgmentInput)})` : "";
+    const why = notTaken.get(s.refId);
+    const status =
+      why !== undefined ? `⏭️ not taken (${cell(why)})` : `${ICON[s.status] ?? ""} ${s.status}${cell(input)}`;
     lines.push(
-      `| ${cell(s.name)} | ${s.type} | ${ICON[s.status] ?? ""} ${s.status}${cell(input)} | ${duration} | ${cell(j.judge)} | ${cell(j.comment)} |`,
+      `| ${cell(s.name)} | ${s.type} | ${status} | ${duration} | ${cell(j.judge)} | ${cell(j.comment)} |`,
     );
   }
-  const failures = record.stages.filter((s) => s.error && s.status !== "SKIPPED" && s.status !== "SUCCEEDED");
+  const failures = record.stages.filter(
+    (s) => s.error && s.status !== "SKIPPED" && s.status !== "SUCCEEDED" && !notTaken.has(s.refId),
+  );
   if (failures.length > 0) {
     lines.push("", "### Failures", "");
     for (const s of failures) lines.push(`- **${cell(s.name)}** (${s.status}): ${cell(s.error ?? "")}`);

@@ -55,13 +55,16 @@ async function prompt(
   const rl = readline.createInterface({ input: options.input ?? process.stdin, output, terminal: false });
   try {
     const choices = req.inputs.length > 0 ? [...req.inputs, "stop"] : ["continue", "stop"];
-    output.write(`\nManual judgment '${req.stageName}' (${req.refId})\n`);
+    output.write(`\nManual judgment '${req.stageName}' (${req.refId}) of execution ${req.executionId}\n`);
     if (req.instructions) output.write(`  ${req.instructions.replace(/\n/g, "\n  ")}\n`);
+    output.write(
+      `  Enter picks ${choices[0]}. From another terminal: capstan judge ${req.executionId} ${req.refId} <${choices.join("|")}>\n`,
+    );
     while (!req.signal.aborted) {
       const line = await new Promise<string | undefined>((resolve) => {
         const onAbort = () => resolve(undefined);
         req.signal.addEventListener("abort", onAbort, { once: true });
-        rl.question(`  Choose ${choices.join(" | ")}: `, (a) => {
+        rl.question(`  Choose ${choices.join(" | ")} [${choices[0]}]: `, (a) => {
           req.signal.removeEventListener("abort", onAbort);
           resolve(a);
         });

@@ -50,6 +50,8 @@ const STATUS_CLASSES: Record<string, string> = {
   STOPPED: "fill:#ffe2c2,stroke:#bc4c00",
   CANCELED: "fill:#e6e6e6,stroke:#57606a",
   SKIPPED: "fill:#f3f3f3,stroke:#8c959f,stroke-dasharray:4 3",
+  // A branch gate that was not taken (a STOPPED checkPreconditions stage; see branchNotTaken).
+  NOT_TAKEN: "fill:#f3f3f3,stroke:#8c959f,stroke-dasharray:4 3",
   RUNNING: "fill:#ddf4ff,stroke:#0969da",
   NOT_STARTED: "fill:#ffffff,stroke:#8c959f",
 };
@@ -59,7 +61,8 @@ export function renderMermaid(pipeline: Pipeline, statuses?: StatusByStage): str
   const lines = ["flowchart LR"];
   for (const stage of pipeline.stages) {
     const status = statuses?.get(stage.id);
-    const label = `${mermaidText(stage.name)}<br/><small>${stage.type}${status ? ` · ${status}` : ""}</small>`;
+    const shown = status === "NOT_TAKEN" ? "not taken" : status;
+    const label = `${mermaidText(stage.name)}<br/><small>${stage.type}${shown ? ` · ${shown}` : ""}</small>`;
     const shape = stage.type === "manualJudgment" ? `{{"${label}"}}` : `["${label}"]`;
     lines.push(`  ${mermaidId(stage.id)}${shape}`);
   }
