@@ -1,12 +1,75 @@
 import { readFileSync } from "node:fs";
 import { type ExecutionRecord, validatePipelineText } from "@capstan/core";
 import { describe, expect, it } from "vitest";
-import { renderSummary } from "./summary.js";
+import { canarySection, renderSummary } from "./summary.js";
+
+const stage = (outputs: Record<string, unknown>) =>
+  ({
+    refId: "canary",
+    id: "x-canary",
+    name: "Canary Analysis",
+    type: "canaryAnalysis",
+    dependsOn: [],
+    status: "FAILED_CONTINUE",
+    context: {},
+    outputs,
+  }) as never;
+
+describe("job summary: canary analysis", () => {
+  it("charts each run's score against the thresholds and tables the last run's metrics", () => {
+    const lines = canarySection(
+      stage({
+        overallResult: "Fail",
+        canaryScores: [100, 0],
+        canaryScoreMessage: "Canary run #2 scored 0",
+        judgeResult: {
+          thresholds: { marginal: 50, pass: 75 },
+          results: [
+            {
+              name: "error rate",
+              tags: {},
+              classification: "High",
+              classificationReason: "the experiment is higher | than the control",
+              critical: true,
+              muted: false,
+              controlMetadata: { stats: { median: 0 } },
+              experimentMetadata: { stats: { median: 0.100123456 } },
+            },
+          ],
+        },
+      }),
+    );
+    expect(lines).toEqual([
+      "",
+      "### Canary analysis: Canary Analysis",
+      "",
+      "**Fail**, score 0 (runs: 100, 0): Canary run #2 scored 0",
+      "",
+      "```mermaid",
+      "xychart-beta",
+      '  title "Score of each canary run"',
+      '  x-axis "run" [1, 2]',
+      '  y-axis "score" 0 --> 100',
+      "  bar [100, 0]",
+      "  line [50, 50]",
+      "  line [75, 75]",
+      "```",
+      "",
+      "| Metric | Classification | Reason | Control median | Experiment median |",
+      "| --- | --- | --- | --- | --- |",
+      "| error rate | High (critical) | the experiment is higher \\| than the control | 0 | 0.1001 |",
+    ]);
+  });
+
+  it("a stage that never scored (skipped) adds nothing", () => {
+    expect(canarySection(stage({}))).toEqual([]);
+  });
+});
 
 const file = new URL("../../examples/rolling-blue-green.yml", import.meta.url);
 const pipeline = validatePipelineText(readFileSync(file, "utf8"), "examples/rolling-blue-green.yml").pipeline;
 
-const stage = (refId: string, type: string, status: string, extra: Record<string, unknown> = {}) => ({
+const recordStage = (refId: string, type: string, status: string, extra: Record<string, unknown> = {}) => ({
   refId,
   id: `e-${refId}`,
   name: refId,
@@ -30,10 +93,10 @@ const record = {
   notifications: [],
   appliedCommands: [],
   stages: [
-    stage("judge", "manualJudgment", "SUCCEEDED", {
+    recordStage("judge", "manualJudgment", "SUCCEEDED", {
       context: { judgmentStatus: "continue", judgmentInput: "continue", judgedBy: "alice" },
     }),
-    stage("rollback", "checkPreconditions", "STOPPED", {
+    recordStage("rollback", "checkPreconditions", "STOPPED", {
       error: "precondition failed: expression ${ #judgment('judge') == 'rollback' } is false, not true",
       context: {
         preconditions: [{ type: "expression", expression: "${ #judgment('judge') == 'rollback' }" }],
@@ -42,7 +105,7 @@ const record = {
         ],
       },
     }),
-    stage("rblue1", "resizeServerGroup", "NOT_STARTED"),
+    recordStage("rblue1", "resizeServerGroup", "NOT_STARTED"),
   ],
 } as unknown as ExecutionRecord;
 
