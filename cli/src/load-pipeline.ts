@@ -17,6 +17,8 @@ export interface LoadedPipeline {
    * text (`jsonSource`), so they point at lines of the file that was given.
    */
   jsonDiagnostics?: Diagnostic[];
+  /** For Spinnaker JSON: places more diagnostics of the converted pipeline in the JSON text. */
+  inJson?: (diagnostics: Diagnostic[]) => Diagnostic[];
 }
 
 /** A pipeline file: its pipelines, and for Spinnaker JSON the conversion's problems and report. */
@@ -57,7 +59,8 @@ export function loadPipelineFile(
   return {
     pipelines: imported.pipelines.map((p) => {
       const result = validatePipelineText(p.yaml, `${path} (as YAML: ${p.name || p.path})`, options);
-      return { result, jsonDiagnostics: diagnosticsInJson(p, result.document, result.diagnostics, spans) };
+      const inJson = (ds: Diagnostic[]) => diagnosticsInJson(p, result.document, ds, spans);
+      return { result, jsonDiagnostics: inJson(result.diagnostics), inJson };
     }),
     jsonSource: new SourceText(text, path),
     importDiagnostics: imported.diagnostics,

@@ -79,3 +79,51 @@ describe("capstan run on Spinnaker JSON", () => {
     expect(r.err()).not.toContain("as YAML");
   });
 });
+
+describe("capstan validate across files", () => {
+  it("reports duplicate names, pipelines named by no file, undeclared accounts and refused URLs", async () => {
+    const r = repo({});
+    const { mkdirSync } = await import("node:fs");
+    mkdirSync(join(r.dir, ".capstan", "pipelines"), { recursive: true });
+    writeFileSync(
+      join(r.dir, ".capstan", "application.yml"),
+      "name: app\naccounts:\n  - { name: k8s, provider: kubernetes }\n",
+    );
+    writeFileSync(
+      join(r.dir, ".capstan", "pipelines", "a.yml"),
+      `name: deploy
+stages:
+  - { id: child, type: pipeline, pipeline: release }
+  - { id: r, type: resizeServerGroup, cluster: app-prod, account: prod, action: scaleExact, capacity: { desired: 1 } }
+  - { id: hook, type: webhook, url: "http://localhost:9000/x" }
+`,
+    );
+    writeFileSync(
+      join(r.dir, ".capstan", "pipelines", "b.yml"),
+      "name: deploy\nstages:\n  - { id: w, type: wait, duration: 1s }\n",
+    );
+    const code = await main(["validate"], r.io);
+    expect(code).toBe(1);
+    const found = r
+      .out()
+      .split("\n")
+      .flatMap((l) => {
+        const m = /^(\S+):\d+:\d+ (\w+) ([\w-]+) /.exec(l);
+        return m ? [[m[1], m[2], m[3]]] : [];
+      });
+    expect(found).toEqual([
+      [".capstan/pipelines/a.yml", "error", "duplicate-pipeline-name"],
+      [".capstan/pipelines/a.yml", "error", "unknown-pipeline"],
+      [".capstan/pipelines/a.yml", "error", "unknown-account"],
+      [".capstan/pipelines/a.yml", "error", "url-refused"],
+      [".capstan/pipelines/b.yml", "error", "duplicate-pipeline-name"],
+    ]);
+    // The run's allowance for loopback URLs is honoured.
+    const allowed = repo({});
+    allowed.io.cwd = r.dir;
+    allowed.io.env = { CAPSTAN_ALLOW_LOOPBACK_URLS: "1" };
+    await main(["validate", ".capstan/pipelines/a.yml"], allowed.io);
+    expect(allowed.out()).not.toContain("url-refused");
+    expect(allowed.out()).toContain("duplicate-pipeline-name");
+  });
+});

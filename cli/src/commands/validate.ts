@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import {
+  checkRepository,
   type Diagnostic,
   formatReport,
   hasErrors,
@@ -13,11 +14,16 @@ import { type FileDiagnosticsJson, formatHuman, toJson } from "../format-diagnos
 import { type CliIo, UsageError } from "../io.js";
 import { loadPipelineFile } from "../load-pipeline.js";
 import { pipelineFiles } from "../pipeline-files.js";
+import { repositoryContext } from "../repository.js";
 
 export const validateHelp = `Usage: capstan validate [PATHS...] [--format human|json] [--quiet]
 
 Validates pipeline files (YAML, or Spinnaker pipeline JSON). With no paths, every file in
-.capstan/pipelines/. Exit status: 0 when no file has an error, 1 otherwise, 2 on bad usage.
+.capstan/pipelines/. Across files it checks that pipeline names are unique, that pipeline stages
+and triggers name a pipeline (of .capstan/pipelines/ or the file's folder), that accounts are
+declared in .capstan/application.yml, and that webhook and notification URLs are ones the run
+accepts (CAPSTAN_ALLOW_LOOPBACK_URLS=1 allows loopback, as for capstan run).
+Exit status: 0 when no file has an error, 1 otherwise, 2 on bad usage.
   --format json   print [{file, diagnostics:[{code, severity, message, range}]}]
   --quiet         print errors only, no warnings
 `;
@@ -62,14 +68,31 @@ export async function validateCommand(
       io.stdout(formatHuman(source, shown, io.isTTY));
     }
   };
-  for (const file of files) {
-    const loaded = loadPipelineFile(readFileSync(resolve(io.cwd, file), "utf8"), file, {
+  const all = files.map((file) => ({
+    file,
+    loaded: loadPipelineFile(readFileSync(resolve(io.cwd, file), "utf8"), file, {
       stages: io.stages,
       ...options,
-    });
+    }),
+  }));
+  // Checks across files: names, the pipelines stages and triggers name, accounts, URLs.
+  const contextFor = repositoryContext(
+    io.cwd,
+    io.env,
+    all.flatMap(({ file, loaded }) =>
+      loaded.pipelines.flatMap((p) =>
+        p.result.pipeline.name ? [{ name: p.result.pipeline.name, file }] : [],
+      ),
+    ),
+  );
+  for (const { file, loaded } of all) {
+    const across = loaded.pipelines.map((p) => checkRepository(p.result, contextFor(file)));
     if (loaded.jsonSource) {
       // Spinnaker JSON: every diagnostic points at the JSON, the converted YAML's too.
-      const converted = loaded.pipelines.flatMap((p) => p.jsonDiagnostics ?? p.result.diagnostics);
+      const converted = loaded.pipelines.flatMap((p, i) => [
+        ...(p.jsonDiagnostics ?? p.result.diagnostics),
+        ...(p.inJson ? p.inJson(across[i]) : across[i]),
+      ]);
       emit(loaded.jsonSource, [...loaded.importDiagnostics, ...converted], loaded.importReport);
       if (loaded.pipelines.length === 0 && loaded.importDiagnostics.length === 0) {
         io.stderr(`${file}: no Spinnaker pipeline found in this JSON.\n`);
@@ -77,7 +100,9 @@ export async function validateCommand(
       }
       continue;
     }
-    for (const { result } of loaded.pipelines) emit(result.document.source, result.diagnostics);
+    loaded.pipelines.forEach(({ result }, i) =>
+      emit(result.document.source, [...result.diagnostics, ...across[i]]),
+    );
   }
   if (values.format === "json") io.stdout(`${JSON.stringify(report, null, 2)}\n`);
   else if (!values.quiet) {

@@ -17,7 +17,7 @@ const SEVERITY: Record<Diagnostic["severity"], DiagnosticSeverityNumber> = {
  */
 export function validate(analysis: PipelineAnalysis, context: LanguageContext): LanguageDiagnostic[] {
   const extra = [
-    ...workspaceChecks(analysis, context.pipelines),
+    ...workspaceChecks(analysis, context.pipelines, context.uri),
     ...workflowStatus(analysis, context.generatedWorkflow),
   ];
   return [...analysis.diagnostics, ...extra].map((d) => toLanguageDiagnostic(analysis, d, context.uri));

@@ -1,6 +1,7 @@
 import { pipelineContentHash, workflowHash } from "../compile/content-hash.js";
 import { workflowFileName } from "../compile/triggers.js";
 import { type Diagnostic, diagnostic } from "../diagnostics/diagnostic.js";
+import { checkRepository } from "../validate/repository-checks.js";
 import type { PipelineAnalysis } from "./analysis.js";
 import type { WorkspacePipeline } from "./types.js";
 
@@ -32,30 +33,22 @@ export function workflowStatus(analysis: PipelineAnalysis, workflowText: string 
   ];
 }
 
-/** `unknown-pipeline` for `pipeline` stages and triggers naming no pipeline of the workspace. */
+/**
+ * The checks of `capstan validate` across files that the workspace's pipelines allow (see
+ * `checkRepository`): `duplicate-pipeline-name` when another file has this pipeline's name,
+ * `unknown-pipeline` for `pipeline` stages (an error: the stage would fail) and triggers (a
+ * warning: it would never fire) naming no pipeline of the workspace. Accounts and URLs need the
+ * application settings and the run's environment: `capstan validate` checks those.
+ */
 export function workspaceChecks(
   analysis: PipelineAnalysis,
   pipelines: readonly WorkspacePipeline[] | undefined,
+  uri?: string,
 ): Diagnostic[] {
   if (!pipelines || pipelines.length === 0) return [];
-  const names = new Set(pipelines.map((p) => p.name));
-  const out: Diagnostic[] = [];
-  const check = (value: unknown, span: { start: number; end: number } | undefined) => {
-    if (typeof value !== "string" || !span || names.has(value) || value.includes("${")) return;
-    out.push(
-      diagnostic(
-        "unknown-pipeline",
-        "warning",
-        `No pipeline in .capstan/pipelines/ is named '${value}'. Pipelines: ${[...names].join(", ")}.`,
-        span,
-      ),
-    );
-  };
-  for (const stage of analysis.pipeline.stages) {
-    if (stage.type === "pipeline") check(stage.config.pipeline, stage.source.fields.pipeline?.value);
-  }
-  for (const trigger of analysis.pipeline.triggers) {
-    if (trigger.type === "pipeline") check(trigger.fields.pipeline, trigger.source.fields.pipeline?.value);
-  }
-  return out;
+  return checkRepository(analysis, {
+    file: uri ?? "",
+    pipelines: pipelines.map((p) => ({ name: p.name, file: p.uri })),
+    urls: false,
+  });
 }
