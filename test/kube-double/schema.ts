@@ -218,18 +218,71 @@ export function validatorForComponent(r: { group: string; version: string }, nam
   return v;
 }
 
+/** The Go type a schema node decodes into, as encoding/json names it in its errors. */
+function goType(r: ResourceType, node: SchemaNode | undefined): string {
+  const ref = node?.$ref ?? node?.allOf?.[0]?.$ref;
+  const n = resolve(r, node);
+  if (!n) return "interface {}";
+  if (n.format === "int-or-string") return "intstr.IntOrString";
+  if (ref?.endsWith(".Quantity")) return "resource.Quantity";
+  if (ref?.endsWith(".Time") || ref?.endsWith(".MicroTime")) return "v1.Time";
+  if (n.type === "integer") return n.format === "int64" ? "int64" : "int32";
+  if (n.type === "number") return "float64";
+  if (n.type === "boolean") return "bool";
+  if (n.type === "string") return n.format === "byte" ? "[]uint8" : "string";
+  if (n.type === "array") return `[]${goType(r, n.items)}`;
+  if (ref) return `v1.${ref.split(".").pop()}`;
+  if (n.additionalProperties && typeof n.additionalProperties === "object")
+    return `map[string]${goType(r, n.additionalProperties)}`;
+  return "struct";
+}
+
+/**
+ * encoding/json's message for a value of the wrong JSON type, as the API server passes it on:
+ * "cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32".
+ */
+function goDecodeError(r: ResourceType, parts: (string | number)[], got: unknown): string {
+  let node: SchemaNode | undefined = rootSchema(r);
+  let struct = r.kind;
+  const fields: string[] = [];
+  let target: SchemaNode | undefined = node;
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i];
+    const n = resolve(r, node);
+    if (typeof p === "number") {
+      node = n?.items;
+      target = node;
+      continue;
+    }
+    if (n?.properties?.[p]) {
+      const name = (node?.$ref ?? node?.allOf?.[0]?.$ref)?.split(".").pop();
+      if (name) struct = name;
+      fields.push(p);
+      node = n.properties[p];
+      target = node;
+    } else if (n?.additionalProperties && typeof n.additionalProperties === "object") {
+      // A map's entries are reported against the map field itself.
+      target = n.additionalProperties;
+      node = n.additionalProperties;
+    }
+  }
+  const kinds: Record<string, string> = {
+    string: "string",
+    number: "number",
+    boolean: "bool",
+    object: "object",
+    array: "array",
+  };
+  const j = Array.isArray(got) ? "array" : (kinds[typeof got] ?? "value");
+  return `cannot unmarshal ${j} into Go struct field ${struct}.${fields.join(".")} of type ${goType(r, target)}`;
+}
+
 export interface SchemaProblem {
   /** 400 (the Go decoder would fail: wrong JSON type) or 422 (a field is invalid). */
   code: 400 | 422;
   field: string;
   message: string;
   reason: "FieldValueRequired" | "FieldValueInvalid" | "FieldValueNotSupported" | "FieldValueTypeInvalid";
-}
-
-function jsonType(v: unknown): string {
-  if (v === null) return "null";
-  if (Array.isArray(v)) return "array";
-  return typeof v;
 }
 
 function valueAt(root: unknown, pointer: string): unknown {
@@ -273,11 +326,10 @@ export function schemaProblems(r: ResourceType, value: unknown): SchemaProblem[]
       };
     } else if (e.keyword === "type" || e.keyword === "oneOf") {
       const got = valueAt(value, e.instancePath);
-      const want = e.keyword === "type" ? (e.params as { type: string }).type : "int or string";
       problem = {
         code: 400,
         field: fieldPath(parts),
-        message: `cannot unmarshal ${jsonType(got)} into field ${fieldPath(parts)} of type ${want}`,
+        message: goDecodeError(r, parts, got),
         reason: "FieldValueTypeInvalid",
       };
     } else if (e.keyword === "format") {
