@@ -100,9 +100,9 @@ export async function validateCommand(
       }
       continue;
     }
-    loaded.pipelines.forEach(({ result }, i) =>
-      emit(result.document.source, [...result.diagnostics, ...across[i]]),
-    );
+    loaded.pipelines.forEach(({ result }, i) => {
+      emit(result.document.source, [...result.diagnostics, ...across[i]]);
+    });
   }
   if (values.format === "json") io.stdout(`${JSON.stringify(report, null, 2)}\n`);
   else if (!values.quiet) {
