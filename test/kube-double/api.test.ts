@@ -219,6 +219,53 @@ describe.each(KUBECTLS)("kubectl ($name)", (k) => {
     });
   });
 
+  test("rollout strategies: RollingUpdate stays within maxSurge/maxUnavailable, Recreate stops old pods first", async () => {
+    const d = await start();
+    const kubectl = bind(k, d);
+    const deployment = (image: string, strategy: unknown) =>
+      JSON.stringify({
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        metadata: { name: "web" },
+        spec: {
+          replicas: 4,
+          strategy,
+          selector: { matchLabels: { app: "web" } },
+          template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "web", image }] } },
+        },
+      });
+    const rolling = { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 1 } };
+    await kubectl.raw(["apply", "-f", "-"], deployment("nginx:1", rolling));
+    await kubectl("rollout", "status", "deployment/web", "--timeout=30s");
+    const pods = () => (d.list("Pod", "default") as Pod[]).filter((p) => !p.metadata.deletionTimestamp);
+    const images = () => pods().map((p) => p.spec.containers[0].image);
+    let maxPods = 0;
+    let minReady = 99;
+    let overlap = false;
+    const watch = d.api.store.subscribe((e) => {
+      if (e.resource.kind !== "Pod") return;
+      const live = pods();
+      maxPods = Math.max(maxPods, live.length);
+      minReady = Math.min(
+        minReady,
+        live.filter((p) => p.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True"))
+          .length,
+      );
+      const is = new Set(images());
+      if (is.has("nginx:2") && is.has("nginx:3")) overlap = true;
+    });
+    await kubectl.raw(["apply", "-f", "-"], deployment("nginx:2", rolling));
+    await kubectl("rollout", "status", "deployment/web", "--timeout=30s");
+    expect(maxPods).toBeLessThanOrEqual(5);
+    expect(minReady).toBeGreaterThanOrEqual(3);
+    expect(images()).toEqual(["nginx:2", "nginx:2", "nginx:2", "nginx:2"]);
+    await kubectl.raw(["apply", "-f", "-"], deployment("nginx:3", { type: "Recreate" }));
+    await kubectl("rollout", "status", "deployment/web", "--timeout=30s");
+    watch();
+    expect(overlap).toBe(false);
+    expect(images()).toEqual(["nginx:3", "nginx:3", "nginx:3", "nginx:3"]);
+  });
+
   test("delete --cascade=orphan keeps the ReplicaSet; the re-applied Deployment adopts it", async () => {
     const d = await start();
     const kubectl = bind(k, d);

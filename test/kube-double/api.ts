@@ -329,9 +329,6 @@ export class Api {
     if (status === undefined) delete obj.status;
     else obj.status = status;
     this.admit(r, obj, undefined);
-    if (r.kind === "Job") {
-      // The selector was generated from the uid set before admission.
-    }
     if (this.store.get(r, m.namespace, m.name ?? ""))
       throw failure(409, "AlreadyExists", `${qualifiedResource(r)} "${m.name}" already exists`, {
         name: m.name,
@@ -642,7 +639,7 @@ export class Api {
         m.deletionGracePeriodSeconds = grace;
         if (r.generation && !already) m.generation = (m.generation ?? 0) + 1;
         const stored = this.store.put(r, next);
-        return { code: policy === "Foreground" || policy === "Orphan" ? 200 : 200, body: stored };
+        return { code: 200, body: stored };
       }
       return { code: 200, body: existing };
     }

@@ -293,7 +293,12 @@ function validatePodSpec(
     });
 }
 
-function validateWorkload(obj: KObject, errs: FieldError[], restartPolicies?: string[]): void {
+function validateWorkload(
+  kindName: string,
+  obj: KObject,
+  errs: FieldError[],
+  restartPolicies?: string[],
+): void {
   const spec = asObj(obj.spec);
   const selector = spec.selector as
     | { matchLabels?: Record<string, string>; matchExpressions?: unknown[] }
@@ -306,7 +311,7 @@ function validateWorkload(obj: KObject, errs: FieldError[], restartPolicies?: st
     errs.push({
       field: "spec.selector",
       reason: "FieldValueInvalid",
-      message: `Invalid value: ${JSON.stringify(selector ?? {})}: empty selector is invalid for deployment`,
+      message: `Invalid value: ${JSON.stringify(selector ?? {})}: empty selector is invalid for ${kindName.toLowerCase()}`,
     });
   } else if (template) {
     const labels = template.metadata?.labels;
@@ -364,7 +369,7 @@ export function validate(r: ResourceType, obj: KObject, old?: KObject): FieldErr
     case "ReplicaSet":
     case "StatefulSet":
     case "DaemonSet":
-      validateWorkload(obj, errs, ["Always"]);
+      validateWorkload(r.kind, obj, errs, ["Always"]);
       if (old && !deepEqual(spec.selector, oldSpec.selector))
         errs.push({
           field: "spec.selector",
@@ -373,8 +378,8 @@ export function validate(r: ResourceType, obj: KObject, old?: KObject): FieldErr
         });
       break;
     case "Job":
-      validateWorkload(obj, errs, ["OnFailure", "Never"]);
-      if (old && !deepEqual(stripSuspendable(spec.template), stripSuspendable(oldSpec.template)))
+      validateWorkload(r.kind, obj, errs, ["OnFailure", "Never"]);
+      if (old && !deepEqual(spec.template, oldSpec.template))
         errs.push({
           field: "spec.template",
           reason: "FieldValueInvalid",
@@ -433,8 +438,4 @@ export function validate(r: ResourceType, obj: KObject, old?: KObject): FieldErr
     }
   }
   return errs;
-}
-
-function stripSuspendable(t: unknown): unknown {
-  return t;
 }
