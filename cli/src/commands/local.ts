@@ -3,7 +3,14 @@ import { relative } from "node:path";
 import { parseArgs } from "node:util";
 import { type LocalStatus, localPaths, sendRequest } from "@capstan/core";
 import { type CliIo, UsageError } from "../io.js";
-import { findRepository, localProvider, supervisorLauncher, waitForSupervisor } from "../local/launcher.js";
+import {
+  findRepository,
+  isMarkedDown,
+  localProvider,
+  markDown,
+  supervisorLauncher,
+  waitForSupervisor,
+} from "../local/launcher.js";
 
 export const localHelp = `Usage: capstan local up|down|status [--json] [--purge] [--repo DIR]
 
@@ -12,7 +19,9 @@ The local provider's supervisor: it runs the server groups that pipelines deploy
 balancer per cluster on 127.0.0.1. It starts by itself when a pipeline first needs it.
 
   up       start the supervisor (re-creates the persisted server groups)
-  down     stop the supervisor and every instance; --purge also forgets the server groups
+  down     stop the supervisor and every instance; --purge also forgets the server groups. It stays
+           down: only \`local up\` or a pipeline that deploys starts it again (a pipeline that only
+           resizes, enables or destroys server groups fails, saying so)
   status   clusters, load balancer addresses, server groups, instances, health and traffic
 
 Options:
@@ -48,13 +57,15 @@ export async function localCommand(argv: string[], io: CliIo): Promise<number> {
         io.stdout(`local supervisor already running for ${repository}\n`);
         return 0;
       }
-      await supervisorLauncher(repository).start();
+      await supervisorLauncher(repository, { afterDown: true }).start();
       const status = await localProvider(repository, false).status();
       io.stdout(`local supervisor started (pid ${status.pid}) for ${repository}\n`);
       return 0;
     }
     case "down": {
       const answer = await ask("shutdown");
+      // Down until `local up` or a pipeline that deploys, even when it was not running.
+      markDown(repository);
       if (!answer?.ok) {
         io.stdout(`local supervisor is not running for ${repository}\n`);
         return 0;
@@ -70,7 +81,10 @@ export async function localCommand(argv: string[], io: CliIo): Promise<number> {
       const answer = await ask("status");
       if (!answer?.ok) {
         if (values.json) io.stdout(`${JSON.stringify({ running: false, repository }, null, 2)}\n`);
-        else io.stdout(`local supervisor is not running for ${repository} (capstan local up starts it)\n`);
+        else
+          io.stdout(
+            `local supervisor is not running for ${repository}${isMarkedDown(repository) ? " (stopped with capstan local down)" : ""} (capstan local up starts it)\n`,
+          );
         return values.json ? 0 : 1;
       }
       const status = answer.result as LocalStatus;

@@ -2,6 +2,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { FileStateStore, foldJournal, resumeExecution } from "@capstan/core";
 import { type CliIo, UsageError } from "../io.js";
+import { deploysServerGroups } from "../local/provider-services.js";
 import { driveExecution, progressFor } from "../run/drive.js";
 import { cliJudgmentGateway } from "../run/judgment-gateway.js";
 import { filePipelineResolver } from "../run/pipelines.js";
@@ -48,6 +49,10 @@ export async function resumeCommand(argv: string[], io: CliIo): Promise<number> 
       user,
       store,
       observer,
+      deploys: deploysServerGroups(
+        before.stages.map((s) => s.type),
+        io.stages,
+      ),
       pipelines: filePipelineResolver(
         io.cwd,
         before.pipelineFile ? path.resolve(before.pipelineFile) : undefined,

@@ -14,6 +14,7 @@ import { formatHuman } from "../format-diagnostics.js";
 import { type CliIo, UsageError } from "../io.js";
 import { findRepository } from "../local/launcher.js";
 import { prometheusForRun } from "../local/prometheus.js";
+import { deploysServerGroups } from "../local/provider-services.js";
 import { waitForTurn } from "../run/concurrency.js";
 import { driveExecution, observers, progressFor } from "../run/drive.js";
 import { checkJudgeAnswers } from "../run/judge-answers.js";
@@ -97,7 +98,18 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
         `waiting for judgment of '${req.stageName}': run 'capstan judge ${req.executionId} ${req.refId} <${[...req.inputs, "stop"].join("|")}>'\n`,
       ),
   });
-  const services = cliServices({ io, user, store, judgments, observer: observers(observer), pipelines });
+  const services = cliServices({
+    io,
+    user,
+    store,
+    judgments,
+    observer: observers(observer),
+    pipelines,
+    deploys: deploysServerGroups(
+      loaded.pipeline.stages.map((s) => s.type),
+      io.stages,
+    ),
+  });
   const say = values.json ? io.stderr : io.stdout;
   // A canary analysis with `prometheus: local` gets a Prometheus on loopback for this run.
   const prometheus = await prometheusForRun(loaded.pipeline, services, findRepository(io.cwd), say);

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { closeSync, existsSync, mkdirSync, openSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
@@ -40,12 +40,40 @@ export async function waitForSupervisor(paths: LocalPaths, timeoutMs = 15_000): 
   }
 }
 
-/** Starts the repository's supervisor as a detached process (it outlives this CLI). */
-export function supervisorLauncher(repository: string): SupervisorLauncher {
+/** Why a pipeline that does not deploy does not start a supervisor that `capstan local down` stopped. */
+export function downMessage(repository: string): string {
+  return `the local provider of ${repository} was stopped with 'capstan local down' and stays down: run 'capstan local up' to start it again with its server groups (a pipeline that deploys starts it too)`;
+}
+
+/** Records that `capstan local down` stopped the repository's supervisor (see LocalPaths.down). */
+export function markDown(repository: string): void {
+  const paths = localPaths(repository);
+  mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
+  writeFileSync(paths.down, `${new Date().toISOString()}\n`, { mode: 0o600 });
+}
+
+/** Whether `capstan local down` stopped it (and nothing brought it back since). */
+export function isMarkedDown(repository: string): boolean {
+  return existsSync(localPaths(repository).down);
+}
+
+/**
+ * Starts the repository's supervisor as a detached process (it outlives this CLI). After
+ * `capstan local down` it starts only with `afterDown` (`local up`, a pipeline that deploys), and
+ * then clears the mark; otherwise it refuses, saying how to start it.
+ */
+export function supervisorLauncher(
+  repository: string,
+  options: { afterDown?: boolean } = {},
+): SupervisorLauncher {
   const paths = localPaths(repository);
   let starting: Promise<void> | undefined;
   return {
     start() {
+      if (existsSync(paths.down)) {
+        if (!options.afterDown) return Promise.reject(new Error(downMessage(repository)));
+        rmSync(paths.down, { force: true });
+      }
       starting ??= (async () => {
         mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
         const out = openSync(paths.supervisorLog, "a", 0o600);
@@ -69,13 +97,24 @@ export function supervisorLauncher(repository: string): SupervisorLauncher {
   };
 }
 
-/** A connection to the repository's supervisor, starting it on first use. */
-export function localConnection(repository: string, autoStart = true): LocalConnection {
+/**
+ * A connection to the repository's supervisor, starting it on first use (after `capstan local
+ * down` only with `afterDown`: see supervisorLauncher).
+ */
+export function localConnection(
+  repository: string,
+  autoStart = true,
+  options: { afterDown?: boolean } = {},
+): LocalConnection {
   const paths = localPaths(repository);
-  return socketConnection(paths.socket, autoStart ? supervisorLauncher(repository) : undefined);
+  return socketConnection(paths.socket, autoStart ? supervisorLauncher(repository, options) : undefined);
 }
 
 /** The local provider of a repository, for `capstan run` and `capstan local`. */
-export function localProvider(repository: string, autoStart = true): LocalProvider {
-  return new LocalProvider(localConnection(repository, autoStart));
+export function localProvider(
+  repository: string,
+  autoStart = true,
+  options: { afterDown?: boolean } = {},
+): LocalProvider {
+  return new LocalProvider(localConnection(repository, autoStart, options));
 }

@@ -28,6 +28,11 @@ export function cliServices(options: {
   notifier?: Notifier;
   /** Who runs it (default: `localUser`). */
   user?: string;
+  /**
+   * The run deploys server groups: it may start a local supervisor that `capstan local down`
+   * stopped (a run that only acts on existing ones may not).
+   */
+  deploys?: boolean;
 }): EngineServices {
   const { io } = options;
   const env: Record<string, string> = {};
@@ -55,6 +60,6 @@ export function cliServices(options: {
     secrets: env,
     user: options.user ?? localUser(io.env, io.cwd),
     allowLoopbackUrls: io.env.CAPSTAN_ALLOW_LOOPBACK_URLS === "1",
-    providers: localProviderServices(findRepository(io.cwd), io.stderr),
+    providers: localProviderServices(findRepository(io.cwd), io.stderr, { deploys: options.deploys }),
   };
 }

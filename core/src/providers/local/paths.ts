@@ -8,6 +8,11 @@ export interface LocalPaths {
   pidFile: string;
   logs: string;
   supervisorLog: string;
+  /**
+   * Written by `capstan local down`: the supervisor stays down until `capstan local up` or a
+   * pipeline that deploys (a pipeline that only acts on server groups does not start it).
+   */
+  down: string;
 }
 
 /** The local provider's files of a repository. */
@@ -20,5 +25,6 @@ export function localPaths(repository: string): LocalPaths {
     pidFile: join(dir, "supervisor.pid"),
     logs: join(dir, "logs"),
     supervisorLog: join(dir, "supervisor.log"),
+    down: join(dir, "down"),
   };
 }
