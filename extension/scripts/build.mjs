@@ -120,10 +120,12 @@ await esbuild.build({
 });
 fs.copyFileSync(path.join(ext, "src", "webview", "graph-view.css"), path.join(dist, "webview.css"));
 
-// yamlValidation points at a file inside the extension: ship the repository's schema.
-const schema = path.join(repo, "schemas", "pipeline.schema.json");
+// yamlValidation and jsonValidation point at files inside the extension: ship the repository's schemas.
 fs.mkdirSync(path.join(ext, "schemas"), { recursive: true });
-if (fs.existsSync(schema)) fs.copyFileSync(schema, path.join(ext, "schemas", "pipeline.schema.json"));
-else console.warn("build: schemas/pipeline.schema.json is missing; yamlValidation will find no schema.");
+for (const name of ["pipeline.schema.json", "canary-config.schema.json"]) {
+  const schema = path.join(repo, "schemas", name);
+  if (fs.existsSync(schema)) fs.copyFileSync(schema, path.join(ext, "schemas", name));
+  else console.warn(`build: schemas/${name} is missing; editors will find no schema for it.`);
+}
 
 console.log(`build: extension bundled into ${path.relative(repo, dist)}${production ? " (production)" : ""}`);

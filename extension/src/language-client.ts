@@ -10,7 +10,7 @@ import {
   type ServerOptions,
   TransportKind,
 } from "vscode-languageclient/node";
-import { PIPELINE_GLOB, PIPELINE_SELECTOR } from "./pipeline-files.js";
+import { CANARY_CONFIG_SELECTOR, PIPELINE_GLOB, PIPELINE_SELECTOR } from "./pipeline-files.js";
 
 /** The server bin's V8 flags (its shebang line), put in by the build; see language-server/bin. */
 declare const __CAPSTAN_SERVER_NODE_FLAGS__: string[];
@@ -76,7 +76,8 @@ export class ServerManager implements vscode.Disposable {
     const watcher = vscode.workspace.createFileSystemWatcher(PIPELINE_GLOB);
     this.context.subscriptions.push(watcher);
     const clientOptions: LanguageClientOptions = {
-      documentSelector: PIPELINE_SELECTOR,
+      // Pipelines, and canary configs (the server routes each to its own features).
+      documentSelector: [...PIPELINE_SELECTOR, ...CANARY_CONFIG_SELECTOR],
       // Must be a LogOutputChannel: vscode-languageclient 11 calls .error()/.info() on it.
       outputChannel: this.output,
       traceOutputChannel: this.output,

@@ -13,6 +13,14 @@ export const PIPELINE_SELECTOR: { scheme: string; language: string }[] = [
   { scheme: "untitled", language: LANGUAGE_ID },
 ];
 
+/**
+ * Kayenta canary configs (`.capstan/canary/*.json|yml|yaml`): the language server validates,
+ * completes and explains them; they keep their JSON or YAML language.
+ */
+export const CANARY_CONFIG_SELECTOR: { scheme: string; pattern: string }[] = [
+  { scheme: "file", pattern: "**/.capstan/canary/*.{json,yml,yaml}" },
+];
+
 /** True for a document the extension treats as a pipeline. */
 export function isPipelineDocument(document: vscode.TextDocument): boolean {
   return document.languageId === LANGUAGE_ID;

@@ -5,16 +5,21 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import {
   ActionRefError,
   analyzePipeline,
+  type CanaryConfigAnalysis,
   type CapstanPackage,
+  canaryCodeActions,
   capstanPackageRef,
   codeActions,
   complete,
+  completeCanaryConfig,
+  completeCanaryConfigReference,
   definition,
   documentLinks,
   documentSymbols,
   foldingRanges,
   generatedWorkflowName,
   hover,
+  hoverCanaryConfig,
   inlayHints,
   type LanguageContext,
   type PipelineAnalysis,
@@ -27,10 +32,12 @@ import {
   semanticTokensLegend,
   updateAnalysis,
   validate,
+  validateCanaryConfig,
   type WorkspacePipeline,
 } from "@capstan/core";
 import lsp from "vscode-languageserver/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
+import { CanaryAnalyses, canaryConfigsIn, isCanaryDocument } from "./canary.js";
 import { scanPipelines } from "./workspace.js";
 
 type Connection = ReturnType<typeof lsp.createConnection>;
@@ -87,6 +94,8 @@ export interface ServerHooks {
 export function startServer(connection: Connection, hooks: ServerHooks = {}): void {
   const documents = new lsp.TextDocuments(TextDocument);
   const analyses = new Map<string, PipelineAnalysis>();
+  // Canary configs (.capstan/canary/) have their own features; pipeline files never take this path.
+  const canaryAnalyses = new CanaryAnalyses();
   let roots: string[] = [];
   let pipelines: WorkspacePipeline[] = [];
 
@@ -143,6 +152,11 @@ export function startServer(connection: Connection, hooks: ServerHooks = {}): vo
     const document = documents.get(uri);
     // A newer edit arrived meanwhile: its own run publishes; drop this one.
     if (!document || document.version !== version) return;
+    if (isCanaryDocument(uri)) {
+      const diagnostics = validateCanaryConfig(canaryAnalyses.of(document), uri);
+      void connection.sendDiagnostics({ uri, version, diagnostics: diagnostics as lsp.Diagnostic[] });
+      return;
+    }
     const analysis = analysisOf(document);
     const diagnostics = observed(analysis, uri, "diagnostics", () =>
       validate(analysis, contextOf(uri, analysis)),
@@ -153,18 +167,21 @@ export function startServer(connection: Connection, hooks: ServerHooks = {}): vo
   /**
    * A request on an open document. A request cancelled before it runs answers with the
    * RequestCancelled error (the features are synchronous: once started, one runs to the end).
+   * A canary config goes to `canary` (no answer when the feature has none for canary configs).
    */
   const withDocument = <T>(
     method: string,
     uri: string,
     token: lsp.CancellationToken,
     run: (a: PipelineAnalysis, d: TextDocument) => T,
+    canary?: (a: CanaryConfigAnalysis) => T,
   ): T | null => {
     if (token.isCancellationRequested) {
       throw new lsp.ResponseError(lsp.LSPErrorCodes.RequestCancelled, `${method} cancelled`);
     }
     const document = documents.get(uri);
     if (!document) return null;
+    if (isCanaryDocument(uri)) return canary ? canary(canaryAnalyses.of(document)) : null;
     const analysis = analysisOf(document);
     return observed(analysis, uri, method, () => run(analysis, document));
   };
@@ -207,6 +224,7 @@ export function startServer(connection: Connection, hooks: ServerHooks = {}): vo
   });
   documents.onDidClose((event) => {
     analyses.delete(event.document.uri);
+    canaryAnalyses.delete(event.document.uri);
     void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
   });
 
@@ -215,7 +233,11 @@ export function startServer(connection: Connection, hooks: ServerHooks = {}): vo
       "textDocument/completion",
       params.textDocument.uri,
       token,
-      (a) => complete(a, params.position, contextOf(params.textDocument.uri)) as lsp.CompletionItem[],
+      (a) =>
+        (completeCanaryConfigReference(a, params.position, () =>
+          canaryConfigsOf(params.textDocument.uri, roots),
+        ) ?? complete(a, params.position, contextOf(params.textDocument.uri))) as lsp.CompletionItem[],
+      (c) => completeCanaryConfig(c, params.position) as lsp.CompletionItem[],
     ),
   );
   connection.onHover((params, token) =>
@@ -224,6 +246,7 @@ export function startServer(connection: Connection, hooks: ServerHooks = {}): vo
       params.textDocument.uri,
       token,
       (a) => hover(a, params.position) ?? null,
+      (c) => hoverCanaryConfig(c, params.position) ?? null,
     ),
   );
   connection.onDefinition((params, token) =>
@@ -264,6 +287,7 @@ export function startServer(connection: Connection, hooks: ServerHooks = {}): vo
       params.textDocument.uri,
       token,
       (a) => codeActions(a, params.range, contextOf(params.textDocument.uri, a)) as lsp.CodeAction[],
+      (c) => canaryCodeActions(c, params.range, params.textDocument.uri) as lsp.CodeAction[],
     ),
   );
   connection.onDocumentLinks((params, token) =>
@@ -318,6 +342,13 @@ function workflowPathFor(file: string, analysis: PipelineAnalysis): string | und
   const pipelinesDir = dirname(file);
   if (!name || !pipelinesDir.endsWith(join(".capstan", "pipelines"))) return undefined;
   return join(dirname(dirname(pipelinesDir)), ".github", "workflows", name);
+}
+
+/** The canary configs a pipeline file's `canaryConfig: NAME` can name (its repository's `.capstan/canary/`). */
+function canaryConfigsOf(uri: string, roots: readonly string[]) {
+  if (!uri.startsWith("file:")) return roots.flatMap(canaryConfigsIn);
+  const root = repositoryRoot(fileURLToPath(uri), roots);
+  return root ? canaryConfigsIn(root) : [];
 }
 
 /**

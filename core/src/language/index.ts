@@ -1,4 +1,5 @@
 export * from "./analysis.js";
+export * from "./canary/index.js";
 export * from "./code-actions.js";
 export * from "./complete.js";
 export * from "./cron-words.js";
