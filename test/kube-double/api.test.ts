@@ -138,6 +138,30 @@ describe.each(KUBECTLS)("kubectl ($name)", (k) => {
     expect(live.spec.replicas).toBe(3);
   });
 
+  test("client-side apply upgrades to server-side apply and back without conflicts (kubectl's manager)", async () => {
+    const d = await start();
+    const kubectl = bind(k, d);
+    await kubectl("apply", "-f", join(DATA, "web.yaml"));
+    // The image changes on the switch: the field came from the last-applied configuration, so it moves over.
+    expect(await kubectl("apply", "--server-side", "-f", join(DATA, "web-v2.yaml"))).toBe(
+      "deployment.apps/web serverside-applied\n",
+    );
+    // The Service's port is keyed by port and protocol; the applied one leaves protocol to its default.
+    expect(await kubectl("apply", "--server-side", "-f", join(DATA, "web.yaml"))).toBe(
+      "deployment.apps/web serverside-applied\nservice/web serverside-applied\n",
+    );
+    expect(
+      (d.get("Service", "default", "web") as unknown as { spec: { ports: unknown[] } }).spec.ports,
+    ).toHaveLength(1);
+    expect((d.get("Deployment", "default", "web") as Deployment).spec.template.spec.containers[0].image).toBe(
+      "nginx:1.27",
+    );
+    expect(await kubectl("apply", "-f", join(DATA, "web-v2.yaml"))).toBe("deployment.apps/web configured\n");
+    expect((d.get("Deployment", "default", "web") as Deployment).spec.template.spec.containers[0].image).toBe(
+      "nginx:1.28",
+    );
+  });
+
   test("get -w prints rows as pods come and go; a watch resumes from a resourceVersion or gets 410", async () => {
     const d = await start();
     const kubectl = bind(k, d);

@@ -492,9 +492,36 @@ export class Api {
       );
     applied.metadata.name = name;
     if (r.namespaced) applied.metadata.namespace = namespace;
+    const LAST = "kubectl.kubernetes.io/last-applied-configuration";
+    let lastApplied: KObject | undefined;
+    const lastText = existing?.metadata.annotations?.[LAST];
+    if (manager === "kubectl" && lastText) {
+      try {
+        lastApplied = JSON.parse(lastText) as KObject;
+      } catch {
+        // Not JSON: nothing to take over.
+      }
+    }
     let result: KObject;
     try {
-      result = serverSideApply(r, existing, applied, manager, opts.force === true, groupVersion(r));
+      result = serverSideApply(
+        r,
+        existing,
+        applied,
+        manager,
+        opts.force === true,
+        groupVersion(r),
+        lastApplied,
+      );
+      // kubectl's manager keeps the annotation up to date, so that a later client-side apply works.
+      if (lastApplied && applied.metadata.annotations?.[LAST] === undefined) {
+        const config = clone(applied);
+        delete config.metadata.annotations?.[LAST];
+        result.metadata.annotations = {
+          ...(result.metadata.annotations ?? {}),
+          [LAST]: `${JSON.stringify(config)}\n`,
+        };
+      }
     } catch (e) {
       if (e instanceof ApplyConflict)
         throw failure(409, "Conflict", e.message, {

@@ -27,9 +27,16 @@ function listInfo(r: ResourceType, node: SchemaNode | undefined): { type: string
   return { type, keys };
 }
 
-function itemKey(item: unknown, keys: string[]): string {
+/** A map-list item's key ("k:{...}"); a key field the item leaves out takes its schema default. */
+function itemKey(r: ResourceType, item: unknown, keys: string[], node?: SchemaNode): string {
   const k: Obj = {};
-  for (const key of keys) if (isObj(item) && item[key] !== undefined) k[key] = item[key];
+  const props = resolve(r, node)?.properties;
+  for (const key of keys) {
+    const v = isObj(item) ? item[key] : undefined;
+    const d = (props?.[key] as { default?: unknown } | undefined)?.default;
+    if (v !== undefined) k[key] = v;
+    else if (d !== undefined) k[key] = d;
+  }
   return `k:${JSON.stringify(k)}`;
 }
 
@@ -71,7 +78,12 @@ export function leafPaths(
     const info = listInfo(r, node);
     if (info.type === "map" && info.keys.length > 0) {
       for (const item of value)
-        out.push(...leafPaths(r, item, itemSchema(r, node), [...prefix, itemKey(item, info.keys)]));
+        out.push(
+          ...leafPaths(r, item, itemSchema(r, node), [
+            ...prefix,
+            itemKey(r, item, info.keys, itemSchema(r, node)),
+          ]),
+        );
       return out;
     }
     if (info.type === "set") {
@@ -107,6 +119,15 @@ export function fromFieldsV1(f: JsonObject | undefined, prefix: Path = []): Path
   return out;
 }
 
+/** The list item a "k:{...}" element names (a key field the item leaves out matches its default). */
+function findItem(list: unknown[], want: Obj): number {
+  const exact = list.findIndex((x) => isObj(x) && Object.entries(want).every(([k, v]) => deepEqual(x[k], v)));
+  if (exact >= 0) return exact;
+  return list.findIndex(
+    (x) => isObj(x) && Object.entries(want).every(([k, v]) => x[k] === undefined || deepEqual(x[k], v)),
+  );
+}
+
 /** The value at a path (undefined when absent). */
 function valueAt(r: ResourceType, obj: unknown, path: Path): unknown {
   let cur: unknown = obj;
@@ -115,9 +136,7 @@ function valueAt(r: ResourceType, obj: unknown, path: Path): unknown {
     if (el.startsWith("f:")) cur = isObj(cur) ? cur[el.slice(2)] : undefined;
     else if (el.startsWith("k:")) {
       const want = JSON.parse(el.slice(2)) as Obj;
-      cur = Array.isArray(cur)
-        ? cur.find((x) => isObj(x) && Object.entries(want).every(([k, v]) => deepEqual(x[k], v)))
-        : undefined;
+      cur = Array.isArray(cur) ? cur[findItem(cur, want)] : undefined;
     } else if (el.startsWith("v:")) {
       const want = JSON.parse(el.slice(2));
       cur = Array.isArray(cur) && cur.some((x) => deepEqual(x, want)) ? want : undefined;
@@ -138,16 +157,13 @@ function removeAt(obj: unknown, path: Path): void {
     if (el.startsWith("f:")) parent = isObj(parent) ? parent[el.slice(2)] : undefined;
     else if (el.startsWith("k:")) {
       const want = JSON.parse(el.slice(2)) as Obj;
-      parent = Array.isArray(parent)
-        ? parent.find((x) => isObj(x) && Object.entries(want).every(([k, v]) => deepEqual(x[k], v)))
-        : undefined;
+      parent = Array.isArray(parent) ? parent[findItem(parent, want)] : undefined;
     } else return;
     if (parent === undefined) return;
   }
   if (last.startsWith("f:") && isObj(parent)) delete parent[last.slice(2)];
   else if (last.startsWith("k:") && Array.isArray(parent)) {
-    const want = JSON.parse(last.slice(2)) as Obj;
-    const i = parent.findIndex((x) => isObj(x) && Object.entries(want).every(([k, v]) => deepEqual(x[k], v)));
+    const i = findItem(parent, JSON.parse(last.slice(2)) as Obj);
     if (i >= 0) parent.splice(i, 1);
   } else if (last.startsWith("v:") && Array.isArray(parent)) {
     const want = JSON.parse(last.slice(2));
@@ -169,8 +185,9 @@ function merge(r: ResourceType, live: unknown, applied: unknown, node: SchemaNod
     if (info.type === "map" && info.keys.length > 0) {
       const out = [...live];
       for (const item of applied) {
-        const key = itemKey(item, info.keys);
-        const i = out.findIndex((x) => itemKey(x, info.keys) === key);
+        const items = itemSchema(r, node);
+        const key = itemKey(r, item, info.keys, items);
+        const i = out.findIndex((x) => itemKey(r, x, info.keys, items) === key);
         if (i >= 0) out[i] = merge(r, out[i], item, itemSchema(r, node));
         else out.push(clone(item));
       }
@@ -235,7 +252,14 @@ export function serverSideApply(
   manager: string,
   force: boolean,
   apiVersion: string,
+  lastApplied?: KObject,
 ): KObject {
+  // Upgrading from client-side apply: the fields of the last-applied configuration still holding
+  // its values are taken over by the applier instead of conflicting (for kubectl's own manager).
+  const transferable = new Set<string>();
+  if (live && lastApplied)
+    for (const p of leafPaths(r, lastApplied))
+      if (deepEqual(valueAt(r, live, p), valueAt(r, lastApplied, p))) transferable.add(pathKey(p));
   const appliedPaths = leafPaths(r, applied);
   const entries = clone(live?.metadata.managedFields ?? []);
   const mine = entries.find((e) => e.manager === manager && e.operation === "Apply" && !e.subresource);
@@ -250,7 +274,7 @@ export function serverSideApply(
       for (const p of theirs) {
         if (!appliedKeys.has(pathKey(p)) || p[p.length - 1] === ".") continue;
         if (!deepEqual(valueAt(r, live, p), valueAt(r, applied, p))) {
-          if (force) lost.push(pathKey(p));
+          if (force || transferable.has(pathKey(p))) lost.push(pathKey(p));
           else
             conflicts.push({
               manager: e.manager ?? "",
