@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { FileStateStore, foldJournal, resumeExecution } from "@capstan/core";
+import { didYouMean, FileStateStore, foldJournal, resumeExecution, retryProblems } from "@capstan/core";
 import { type CliIo, UsageError } from "../io.js";
 import { deploysServerGroups } from "../local/provider-services.js";
 import { driveExecution, progressFor } from "../run/drive.js";
@@ -11,10 +11,13 @@ import { findExecution, liveOwner, stateDirOf } from "../run/state.js";
 import { localUser } from "../user.js";
 import { keyValues } from "./run.js";
 
-export const resumeHelp = `Usage: capstan resume EXECUTION [--judge stage=input]... [--state-dir DIR] [--json]
+export const resumeHelp = `Usage: capstan resume EXECUTION [--retry STAGE]... [--judge stage=input]... [--state-dir DIR] [--json]
 
 Continues an execution from its journal (after a crash or kill): running stages are polled again;
 a run stage that was cut short is TERMINAL "interrupted" unless it says 'retryable: true'.
+  --retry STAGE  run this interrupted run stage again from the start, when you know that is safe
+                 (it may have done part of its work): also after the execution ended TERMINAL
+                 because of it, which then goes on from there
 `;
 
 /** `capstan resume`: continues an execution from its journal. */
@@ -24,6 +27,7 @@ export async function resumeCommand(argv: string[], io: CliIo): Promise<number> 
     allowPositionals: true,
     options: {
       judge: { type: "string", multiple: true },
+      retry: { type: "string", multiple: true },
       "state-dir": { type: "string" },
       json: { type: "boolean", default: false },
     },
@@ -42,6 +46,17 @@ export async function resumeCommand(argv: string[], io: CliIo): Promise<number> 
       return 1;
     }
     const before = foldJournal(store.read(id));
+    const retry = values.retry ?? [];
+    const problems = retryProblems(before, retry);
+    if (problems.length > 0) {
+      const refs = before.stages.map((s) => s.refId);
+      for (const problem of problems) {
+        const unknown = retry.find((r) => problem === `no stage '${r}' in execution ${before.id}`);
+        io.stderr(`capstan resume: ${problem}.${unknown !== undefined ? didYouMean(unknown, refs) : ""}\n`);
+      }
+      io.stderr("capstan resume: nothing was changed.\n");
+      return 2;
+    }
     const { observer, live } = progressFor(io, values.json);
     const user = localUser(io.env, io.cwd);
     const services = cliServices({
@@ -65,7 +80,7 @@ export async function resumeCommand(argv: string[], io: CliIo): Promise<number> 
         onPrompt: (open) => live?.pause(open),
       }),
     });
-    const resumed = resumeExecution(services, id);
+    const resumed = resumeExecution(services, id, { retry });
     if (!resumed.runner) {
       io.stderr(`capstan resume: ${resumed.error}\n`);
       return 1;

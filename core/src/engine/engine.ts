@@ -1,4 +1,8 @@
 import type { Pipeline } from "../model/types.js";
+import { EventIdGenerator, newWriterId } from "./event-id.js";
+import type { JournalEvent } from "./events.js";
+import type { ExecutionRecord } from "./record.js";
+import { foldJournal } from "./reducers.js";
 import { ExecutionRunner } from "./runner.js";
 import type { EngineServices } from "./services.js";
 
@@ -77,13 +81,52 @@ export function startExecution(
   return { runner };
 }
 
-/** Rebuilds an execution from its journal in the store and returns a runner that continues it. */
+/** Whether a stage was cut short by a crash: a `run` stage TERMINAL "interrupted", or still RUNNING. */
+function retryProblem(record: ExecutionRecord, refId: string): string | undefined {
+  const stage = record.stages.find((s) => s.refId === refId) ?? record.stages.find((s) => s.name === refId);
+  if (!stage) return `no stage '${refId}' in execution ${record.id}`;
+  const interrupted =
+    stage.type === "run" &&
+    ((stage.status === "TERMINAL" && stage.error?.startsWith("interrupted")) ||
+      (stage.status === "RUNNING" && record.status === "RUNNING"));
+  if (interrupted) return undefined;
+  return `'${stage.refId}' is ${stage.status}${stage.error ? ` (${stage.error})` : ""}: only a run stage cut short by a crash (TERMINAL "interrupted", or still running in an execution no process runs) can be retried`;
+}
+
+/** What is wrong with retrying these stages of an execution (`capstan resume --retry`); empty when nothing. */
+export function retryProblems(record: ExecutionRecord, refIds: readonly string[]): string[] {
+  return refIds.flatMap((r) => retryProblem(record, r) ?? []);
+}
+
+/**
+ * Rebuilds an execution from its journal in the store and returns a runner that continues it.
+ * `retry` names interrupted `run` stages a person decided are safe to run again: each is journaled
+ * as restarted (NOT_STARTED again; an ended execution RUNNING again) before the execution goes on.
+ */
 export function resumeExecution(
   services: EngineServices,
   executionId: string,
+  options: { retry?: readonly string[] } = {},
 ): { runner: ExecutionRunner; error?: undefined } | { runner?: undefined; error: string } {
-  const events = services.store.read(executionId);
+  let events = services.store.read(executionId);
   if (events.length === 0) return { error: `no execution '${executionId}' in the state directory` };
+  if (options.retry && options.retry.length > 0) {
+    const record = foldJournal(events);
+    const problems = retryProblems(record, options.retry);
+    if (problems.length > 0) return { error: problems.join("; ") };
+    const ids = new EventIdGenerator(newWriterId(services.random), Math.max(...events.map((e) => e.ts)));
+    const restarted: JournalEvent[] = options.retry.map((ref) => {
+      const stage = record.stages.find((s) => s.refId === ref) ?? record.stages.find((s) => s.name === ref)!;
+      return {
+        kind: "stage.restarted",
+        refId: stage.refId,
+        user: services.user ?? "anonymous",
+        ...ids.next(services.clock.now()),
+      };
+    });
+    services.store.append(executionId, restarted);
+    events = [...events, ...restarted];
+  }
   const result = ExecutionRunner.fromJournal(services, events);
   if ("error" in result) return { error: result.error };
   return { runner: result };

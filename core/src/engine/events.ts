@@ -57,6 +57,16 @@ export interface StageCompletedEvent extends EventBase {
   error?: string;
 }
 
+/**
+ * A person decided that an interrupted stage may run again (`capstan resume --retry`): the stage
+ * is NOT_STARTED again, and an execution that had ended is RUNNING again (Orca's restart stage).
+ */
+export interface StageRestartedEvent extends EventBase {
+  kind: "stage.restarted";
+  refId: string;
+  user: string;
+}
+
 export interface JudgmentGivenEvent extends EventBase {
   kind: "judgment.given";
   refId: string;
@@ -111,6 +121,7 @@ export type JournalEvent =
   | StagePhaseEvent
   | StageUpdatedEvent
   | StageCompletedEvent
+  | StageRestartedEvent
   | JudgmentGivenEvent
   | WindowSkippedEvent
   | StageSkipRequestedEvent

@@ -110,6 +110,25 @@ const reducers: { [K in JournalEventKind]: Reducer<K> } = {
     stage.windowStartTime = undefined;
     stage.waitingFor = undefined;
   },
+  "stage.restarted": (record, e) => {
+    const stage = stageOf(record, e.refId);
+    if (!stage) return;
+    // As new, but for the attempts counter (a run stage's files are per attempt).
+    Object.assign(stage, {
+      status: "NOT_STARTED",
+      context: Object.create(null),
+      outputs: Object.create(null),
+    });
+    for (const key of ["startTime", "endTime", "error", "phase", "taskStartTime", "waitingFor"] as const)
+      delete stage[key];
+    delete stage.expressionEvaluationSummary;
+    delete stage.windowMs;
+    delete stage.windowStartTime;
+    if (record.status !== "RUNNING" && record.status !== "NOT_STARTED" && !record.canceled) {
+      record.status = "RUNNING";
+      delete record.endTime;
+    }
+  },
   "judgment.given": (record, e) => {
     noteCommand(record, e.commandId);
     const stage = stageOf(record, e.refId);

@@ -115,8 +115,7 @@ function interrupted(ctx: StageContext): TaskResult {
   }
   return {
     status: "TERMINAL",
-    error:
-      "interrupted: the engine stopped while this command ran, so its result is unknown; set 'retryable: true' on the stage if it is safe to run again",
+    error: `interrupted: the engine stopped while this command ran, so its result is unknown. If it is safe to run it again, \`capstan resume ${ctx.execution.id} --retry ${ctx.stage.refId}\` does (set 'retryable: true' on the stage to have resume do it by itself)`,
   };
 }
 
