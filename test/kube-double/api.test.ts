@@ -340,6 +340,36 @@ describe.each(KUBECTLS)("kubectl ($name)", (k) => {
     expect(sts.spec.template.spec.containers[0].image).toBe("postgres:16");
     expect(sts.status?.currentRevision).toBe(sts.status?.updateRevision);
     expect(await kubectl("rollout", "history", "statefulset/db")).toMatch(/\n2\s+<none>\n3\s+<none>\n/);
+    // A partitioned update stops at the partition: only ordinals >= 2 move.
+    await kubectl(
+      "patch",
+      "statefulset",
+      "db",
+      "--type",
+      "merge",
+      "-p",
+      '{"spec":{"updateStrategy":{"rollingUpdate":{"partition":2}}}}',
+    );
+    await kubectl(
+      "patch",
+      "statefulset",
+      "db",
+      "--type",
+      "strategic",
+      "-p",
+      '{"spec":{"template":{"spec":{"containers":[{"name":"db","image":"postgres:18"}]}}}}',
+    );
+    expect(await kubectl("rollout", "status", "statefulset/db", "--timeout=30s")).toContain(
+      "partitioned roll out complete: 1 new pods have been updated...",
+    );
+    const images = () =>
+      (d.list("Pod", "default") as Pod[])
+        .filter((p) => p.metadata.name?.startsWith("db-"))
+        .map((p) => p.spec.containers[0].image);
+    expect(images()).toEqual(["postgres:16", "postgres:16", "postgres:18"]);
+    const partitioned = d.get("StatefulSet", "default", "db") as StatefulSet;
+    expect(partitioned.status).toMatchObject({ updatedReplicas: 1, currentReplicas: 2 });
+    expect(partitioned.status?.currentRevision).not.toBe(partitioned.status?.updateRevision);
     await kubectl(
       "patch",
       "daemonset",

@@ -116,7 +116,7 @@ export class Kubelet implements Controller {
     this.ctx.update(next, "kubelet", "status");
   }
 
-  private onReport(namespace: string, name: string, uid: string, report: RuntimeReport): void {
+  private onReport(namespace: string, name: string, uid: string, report: RuntimeReport, attempt = 0): void {
     const ctx = this.ctx;
     const live = ctx.store.get(kind("Pod"), namespace, name) as Pod | undefined;
     if (!live || live.metadata.uid !== uid) return;
@@ -228,10 +228,8 @@ export class Kubelet implements Controller {
     const next = clone(live);
     next.status = st;
     const stored = ctx.update(next, "kubelet", "status");
-    if (!stored) {
-      // Lost a race with another writer: retry on the fresh object.
-      setImmediate(() => this.onReport(namespace, name, uid, report));
-    }
+    // Lost a race with another writer: retry on the fresh object (a few times; the next report comes anyway).
+    if (!stored && attempt < 5) setImmediate(() => this.onReport(namespace, name, uid, report, attempt + 1));
   }
 
   async logs(req: LogRequest, res: ServerResponse): Promise<void> {
