@@ -425,6 +425,16 @@ test("the transcript records method, path and body of each request (to a file to
     "POST /api/v1/namespaces/default/services 201",
   ]);
   expect(t[1].requestBody).toMatchObject({ kind: "Deployment", metadata: { name: "web" } });
+  // As a fixture: nothing run-specific is left.
+  const { toFixture } = await import("./transcript.js");
+  const fixture = JSON.stringify(toFixture(t));
+  expect(fixture).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
+  expect(fixture).not.toContain(String(d.port));
+  expect(toFixture(t)[1]).toMatchObject({
+    method: "POST",
+    path: "/apis/apps/v1/namespaces/default/deployments?fieldManager=kubectl-client-side-apply&fieldValidation=Strict",
+    status: 201,
+  });
   const lines = readFileSync(file, "utf8")
     .trim()
     .split("\n")
