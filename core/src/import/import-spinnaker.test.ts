@@ -858,6 +858,23 @@ describe("importSpinnaker: the report names every dropped field", () => {
       ).toEqual(["dropped"]);
   });
 
+  it("says what became of a manifest stage's expected artifacts, which later stages read", () => {
+    const { report } = one({
+      name: "p",
+      stages: [
+        {
+          refId: "1",
+          type: "deployManifest",
+          account: "k8s",
+          source: "text",
+          manifests: [{ kind: "ConfigMap", apiVersion: "v1", metadata: { name: "c" } }],
+          expectedArtifacts: [{ id: "a1", matchArtifact: { type: "kubernetes/configMap", name: "c" } }],
+        },
+      ],
+    });
+    expect(at(report, "$.stages[0].expectedArtifacts")[0].message).not.toContain("does not carry over");
+  });
+
   it("makes no notes for empty fields, wherever they are", () => {
     const empties = { a: null, b: "", c: [], d: {}, e: false };
     const { report } = one({

@@ -44,6 +44,8 @@ const DROPPED_BECAUSE: Record<string, (value: unknown) => string> = {
   mode: (v) => `mode ${show(v)}: Capstan tells a static, dynamic or label target by the fields given`,
   cloudProvider: (v) => `cloudProvider ${show(v)}: implied by the stage type`,
   cloudProviderType: (v) => `cloudProviderType ${show(v)}: implied by the provider`,
+  expectedArtifacts: () =>
+    "the artifacts the stage declares: where a later stage names one (requiredArtifactIds, manifestArtifactId) its note says what became of it; Capstan declares no artifacts",
   trafficManagement: () =>
     "traffic management is switched off (enabled is not true), as deck writes it by default",
 };
