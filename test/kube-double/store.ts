@@ -16,7 +16,8 @@ export interface StoreEvent {
   previous?: KObject;
 }
 
-const LOG_LIMIT = 20_000;
+// Like etcd compaction: a watch may resume from any of the last LOG_LIMIT changes, older ones get 410.
+const LOG_LIMIT = 5_000;
 
 function resourceKey(r: ResourceType): string {
   return `${r.group}/${r.plural}`;
