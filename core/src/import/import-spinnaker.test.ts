@@ -788,6 +788,26 @@ describe("importSpinnaker: deploy fields Capstan has", () => {
   });
 });
 
+describe("importSpinnaker: #pipelineId", () => {
+  it("a pipeline stage choosing its pipeline with #pipelineId('name') names that pipeline", () => {
+    const { stages, report } = one({
+      name: "p",
+      stages: [
+        { refId: "1", type: "pipeline", application: "app", pipeline: '${#pipelineId("Deploy to prod")}' },
+      ],
+    });
+    expect(stages[0].pipeline).toBe("Deploy to prod");
+    expect(at(report, "$.stages[0].pipeline")).toEqual([
+      {
+        path: "$.stages[0].pipeline",
+        kind: "changed",
+        message:
+          '#pipelineId("Deploy to prod") is the pipeline named "Deploy to prod": Capstan pipelines are known by name',
+      },
+    ]);
+  });
+});
+
 describe("importSpinnaker: preconfigured stages", () => {
   it("names alias: a preconfigured webhook or job is defined in Orca's settings, not in the pipeline", () => {
     const { report, stages } = one({

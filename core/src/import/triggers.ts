@@ -1,3 +1,4 @@
+import { pipelineNameOf } from "../validate/repository-checks.js";
 import type { ImportContext } from "./context.js";
 import { quartzToCron } from "./cron.js";
 import { childPath, isBlank, isRecord, show } from "./json-path.js";
@@ -171,6 +172,16 @@ export function resolvePipeline(
   if (name !== undefined) {
     ctx.note(path, "changed", `Spinnaker pipeline id ${id} replaced by the pipeline's name ${show(name)}`);
     return name;
+  }
+  const byName = pipelineNameOf(id);
+  if (id.includes("${") && byName !== undefined) {
+    const call = /#pipelineId\([^)]*\)/.exec(id)?.[0] ?? "#pipelineId(...)";
+    ctx.note(
+      path,
+      "changed",
+      `${call} is the pipeline named ${show(byName)}: Capstan pipelines are known by name`,
+    );
+    return byName;
   }
   if (id.includes("${")) {
     ctx.note(
