@@ -279,7 +279,7 @@ export class Api {
     obj.metadata.namespace = namespace ?? obj.metadata.namespace ?? "default";
   }
 
-  private namespaceMustAccept(r: ResourceType, namespace: string | undefined): void {
+  private namespaceMustAccept(r: ResourceType, namespace: string | undefined, name = ""): void {
     if (!r.namespaced) return;
     const nsType = RESOURCES.find((x) => x.kind === "Namespace")!;
     const ns = this.store.get(nsType, undefined, namespace ?? "default");
@@ -292,7 +292,7 @@ export class Api {
       throw failure(
         403,
         "Forbidden",
-        `${r.plural} "${"x"}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`,
+        `${r.plural} "${name}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`,
       );
   }
 
@@ -305,7 +305,7 @@ export class Api {
     const warnings: string[] = [];
     const obj = this.decode(r, body, opts.fieldValidation ?? "Strict", warnings);
     this.checkNamespace(r, namespace, obj);
-    this.namespaceMustAccept(r, obj.metadata.namespace);
+    this.namespaceMustAccept(r, obj.metadata.namespace, obj.metadata.name ?? obj.metadata.generateName);
     return this.createDecoded(r, obj, opts, warnings);
   }
 
@@ -407,8 +407,16 @@ export class Api {
       const deleting = !!next.metadata.deletionTimestamp && !existing.metadata.deletionTimestamp;
       if (specChanged || deleting) next.metadata.generation = (existing.metadata.generation ?? 0) + 1;
     }
-    if (!managed)
-      trackUpdate(r, existing, next, opts.fieldManager ?? "unknown", groupVersion(r), subresource);
+    if (!managed) {
+      // A write that sets managedFields itself (kubectl's client-side -> server-side apply
+      // migration) is tracked from the entries it sent.
+      const sent = next.metadata.managedFields;
+      const base =
+        sent && !deepEqual(sent, existing.metadata.managedFields)
+          ? { ...existing, metadata: { ...existing.metadata, managedFields: sent } }
+          : existing;
+      trackUpdate(r, base, next, opts.fieldManager ?? "unknown", groupVersion(r), subresource);
+    }
     next.metadata.resourceVersion = existing.metadata.resourceVersion;
     if (
       deepEqual(comparable(next), comparable(existing)) &&
@@ -534,7 +542,7 @@ export class Api {
       throw e;
     }
     if (!existing) {
-      this.namespaceMustAccept(r, namespace);
+      this.namespaceMustAccept(r, namespace, name);
       return this.createDecoded(r, result, opts, warnings, true);
     }
     if (subresource === "status") result.metadata = clone(existing.metadata);
