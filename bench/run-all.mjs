@@ -14,6 +14,7 @@ const benches = [
   { name: "lsp", args: ["bench/lsp/run.mjs"] },
   { name: "local", args: ["bench/local/zero-downtime.mjs"] },
   { name: "action", args: ["bench/action/run.mjs"] },
+  { name: "kubernetes", args: ["bench/kubernetes/stable-latency.mjs"] },
 ];
 
 const at = process.argv.indexOf("--only");

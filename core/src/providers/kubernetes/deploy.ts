@@ -14,6 +14,7 @@ import {
   kindOf,
   type ManifestMoniker,
   manifestNameOf,
+  maxVersionHistory,
   nameOf,
   type ObjectRef,
   refOf,
@@ -24,7 +25,7 @@ import {
 } from "./manifest.js";
 import type { KubeSession } from "./session.js";
 import { attachServices, parseLoadBalancer, serviceSelector } from "./traffic.js";
-import { chooseVersion, versionsOf } from "./versioning.js";
+import { chooseVersion, versionsOf, versionsToPrune } from "./versioning.js";
 
 /** Kinds that live outside namespaces (no namespace is set on them). */
 const CLUSTER_SCOPED = new Set([
@@ -73,6 +74,10 @@ export interface DeployedManifest extends ObjectRef {
   previousRevision?: number;
   /** The object did not exist before. */
   created: boolean;
+  /** Its strategy.spinnaker.io/max-version-history, when versioned and set. */
+  maxVersionHistory?: number;
+  /** The older versions that history leaves out (deleted once this one is stable). */
+  pruneVersions?: string[];
 }
 
 /** Flattens `List` objects and drops empty documents. */
@@ -279,6 +284,19 @@ export async function deployManifests(
         ...(revisionOf(before) !== undefined ? { previousRevision: revisionOf(before) } : {}),
         created: before === undefined && !reused,
       };
+      const keepN = version !== undefined ? maxVersionHistory(toSend) : undefined;
+      if (keepN !== undefined) {
+        entry.maxVersionHistory = keepN;
+        // The versions listed before the apply, plus this one (the newest): the oldest beyond N go.
+        const older = versionsOf(name, kind, existing).filter((o) => nameOf(o) !== actualName);
+        const all = [
+          ...older,
+          { ...toSend, metadata: { ...toSend.metadata, creationTimestamp: new Date(8.64e15).toISOString() } },
+        ];
+        entry.pruneVersions = versionsToPrune(all, keepN)
+          .map(nameOf)
+          .filter((n) => n !== actualName);
+      }
       deployed.push(entry);
       artifacts.push(entry.artifact);
     } catch (error) {

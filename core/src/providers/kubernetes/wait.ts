@@ -41,6 +41,17 @@ function watchFor(ctx: StageContext, session: KubeSession, ref: ObjectRef): Watc
   return watch;
 }
 
+/**
+ * True when every watch of the stage is running and has delivered the object at least once; until
+ * then (kubectl is still starting, or the watch ended) a stage polls sooner than `pollMs`.
+ */
+export function watchesLive(ctx: StageContext): boolean {
+  const map = watches.get(stageKey(ctx));
+  if (!map || map.size === 0) return false;
+  for (const w of map.values()) if (w.ended || !w.latest) return false;
+  return true;
+}
+
 /** One object the stage waits for. */
 export interface WaitTarget extends ObjectRef {
   /** Set once it was seen stable (not read again, as Orca skips completed manifests). */
@@ -52,11 +63,16 @@ export type WaitOutcome =
   | { state: "waiting"; waitingFor: string; message: string }
   | { state: "failed"; error: string };
 
-/** A status with the object's own read: the watch's newest version, else `kubectl get`. */
+/**
+ * The object to judge: the watch's newest version when it shows the object stable (a watch only
+ * delivers versions the object had, so it was stable; this is what ends the wait within moments of
+ * the cluster reporting it), else a fresh `kubectl get` (a watch may miss or lag behind events, so
+ * an unstable version from it is never trusted).
+ */
 async function current(ctx: StageContext, session: KubeSession, ref: ObjectRef, useWatch: boolean) {
   if (useWatch) {
     const w = watchFor(ctx, session, ref);
-    if (w.latest && !w.ended) return w.latest;
+    if (w.latest && manifestStatus(w.latest).stable) return w.latest;
   }
   return session.kubectl.get(ref);
 }

@@ -197,6 +197,23 @@ stages:
     );
   });
 
+  it("max-version-history keeps the newest N versions", async () => {
+    const rig = new KubeRig();
+    const yaml = (n: number) => `
+name: h
+stages:
+  - id: deploy
+    type: deployManifest
+    manifests:
+      - apiVersion: v1
+        kind: ConfigMap
+        metadata: { name: cfg, annotations: { strategy.spinnaker.io/max-version-history: "2" } }
+        data: { n: "${n}" }
+`;
+    for (const n of [1, 2, 3, 4]) expect((await rig.run(yaml(n))).status).toBe("SUCCEEDED");
+    expect(rig.kubectl.list("ConfigMap").map((o) => o.metadata?.name)).toEqual(["cfg-v002", "cfg-v003"]);
+  });
+
   it("refuses max-version-history below 2 with red/black", async () => {
     const rig = new KubeRig();
     const r = await rig.run(

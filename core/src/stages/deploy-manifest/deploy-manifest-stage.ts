@@ -23,7 +23,6 @@ import {
   strategySteps,
 } from "../../providers/kubernetes/strategy.js";
 import { receivesTraffic } from "../../providers/kubernetes/traffic.js";
-import { versionsOf, versionsToPrune } from "../../providers/kubernetes/versioning.js";
 import { bool, manifestStage, stableTargetsOf, str, waitStable } from "../manifest-kit/manifest-stage.js";
 import { stageManifests } from "../manifest-kit/sources.js";
 import { upstreamArtifacts } from "../manifest-kit/upstream.js";
@@ -172,18 +171,13 @@ async function advance(ctx: StageContext, session: KubeSession, state: Data): Pr
   if (phase === "cleanup") {
     const pruned: string[] = [];
     for (const d of deployed) {
-      if (!d.versioned) continue;
-      const object = await session.kubectl.get(d);
-      const n = object ? maxVersionHistory(object) : undefined;
-      if (n === undefined) continue;
-      const all = await session.kubectl.list([d.kind.toLowerCase()], d.namespace);
-      for (const old of versionsToPrune(versionsOf(d.artifact.name, d.kind, all), n)) {
-        if (nameOf(old) === d.name) continue;
-        await session.kubectl.delete({ ref: { kind: d.kind, name: nameOf(old), namespace: d.namespace } });
-        pruned.push(manifestNameOf({ kind: d.kind, name: nameOf(old) }));
-        session.log(
-          `deleted ${manifestNameOf({ kind: d.kind, name: nameOf(old) })} (max-version-history ${n})`,
-        );
+      const n = d.versioned ? d.maxVersionHistory : undefined;
+      if (n === undefined || !d.pruneVersions?.length) continue;
+      // Known at deploy time (the versions listed to choose this one's number): no list here.
+      for (const name of d.pruneVersions) {
+        await session.kubectl.delete({ ref: { kind: d.kind, name, namespace: d.namespace } });
+        pruned.push(manifestNameOf({ kind: d.kind, name }));
+        session.log(`deleted ${manifestNameOf({ kind: d.kind, name })} (max-version-history ${n})`);
       }
     }
     phase = "strategy";

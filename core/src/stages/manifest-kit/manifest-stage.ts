@@ -10,7 +10,13 @@ import {
 } from "../../providers/kubernetes/manifest.js";
 import { closeSession, type KubeSession, openSession } from "../../providers/kubernetes/session.js";
 import { pickTarget, readCriteria } from "../../providers/kubernetes/targets.js";
-import { checkStable, stopWatches, timeoutError, type WaitTarget } from "../../providers/kubernetes/wait.js";
+import {
+  checkStable,
+  stopWatches,
+  timeoutError,
+  type WaitTarget,
+  watchesLive,
+} from "../../providers/kubernetes/wait.js";
 
 type Data = Record<string, unknown>;
 export const str = (v: unknown): string | undefined =>
@@ -152,7 +158,9 @@ export async function waitStable(
   return {
     status: "RUNNING",
     waitingFor: outcome.waitingFor,
-    pollAfterMs: session.pollMs,
+    // Watches wake the stage when the cluster reports a change; while one is not delivering yet
+    // (kubectl still starting, or the watch ended), the stage looks sooner.
+    pollAfterMs: watchesLive(ctx) ? session.pollMs : Math.min(500, session.pollMs),
     context: {
       ...extra,
       stableTargets: targets,
