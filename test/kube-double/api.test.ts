@@ -290,6 +290,44 @@ describe.each(KUBECTLS)("kubectl ($name)", (k) => {
     expect(images()).toEqual(["nginx:3", "nginx:3", "nginx:3", "nginx:3"]);
   });
 
+  test("a Deployment scaled in the middle of a stuck rollout is scaled proportionally across its ReplicaSets", async () => {
+    const d = await start();
+    const kubectl = bind(k, d);
+    const deployment = (image: string, ready: boolean) =>
+      JSON.stringify({
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        metadata: { name: "web" },
+        spec: {
+          replicas: 4,
+          strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 2, maxUnavailable: 0 } },
+          selector: { matchLabels: { app: "web" } },
+          template: {
+            metadata: {
+              labels: { app: "web" },
+              annotations: ready ? {} : { "kube-double.capstan.dev/ready": "false" },
+            },
+            spec: { containers: [{ name: "web", image }] },
+          },
+        },
+      });
+    await kubectl.raw(["apply", "-f", "-"], deployment("nginx:1", true));
+    await kubectl("rollout", "status", "deployment/web", "--timeout=30s");
+    await kubectl.raw(["apply", "-f", "-"], deployment("nginx:2", false));
+    const sizes = () =>
+      (d.list("ReplicaSet", "default") as ReplicaSet[])
+        .map((rs) => [rs.spec.template?.spec.containers[0].image, rs.spec.replicas])
+        .sort()
+        .map(([i, n]) => `${i}=${n}`)
+        .join(" ");
+    await until("the new ReplicaSet at its surge", () => sizes() === "nginx:1=4 nginx:2=2");
+    await kubectl("scale", "deployment/web", "--replicas=8");
+    // 10 allowed (8 + maxSurge 2) over 6: old 4 -> round(4 * 10 / 6) = 7, new 2 -> round(2 * 10 / 6) = 3.
+    await until("proportional sizes", () => sizes() === "nginx:1=7 nginx:2=3");
+    await d.settle();
+    expect(sizes()).toBe("nginx:1=7 nginx:2=3");
+  });
+
   test("delete --cascade=orphan keeps the ReplicaSet; the re-applied Deployment adopts it", async () => {
     const d = await start();
     const kubectl = bind(k, d);

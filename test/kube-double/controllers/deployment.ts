@@ -224,6 +224,55 @@ export class DeploymentController implements Controller {
     }
 
     const pods = ctx.store.peek(kind("Pod"), ns) as Pod[];
+    // Scaled while more than one ReplicaSet has pods: the change is spread over them in proportion
+    // to their sizes (relative to the max-replicas they were annotated with), largest first.
+    const active = all.filter((rs) => specReplicas(rs) > 0);
+    const scalingEvent =
+      active.length > 1 &&
+      active.some(
+        (rs) =>
+          rs.metadata.annotations?.[DESIRED] !== undefined &&
+          rs.metadata.annotations[DESIRED] !== String(replicas),
+      );
+    if (scalingEvent && d.spec.strategy?.type !== "Recreate") {
+      const allowed = replicas + limits(d).surge;
+      const current = active.reduce((s, rs) => s + specReplicas(rs), 0);
+      const toAdd = allowed - current;
+      const bySize = [...active].sort((a, b) => {
+        if (specReplicas(b) !== specReplicas(a)) return specReplicas(b) - specReplicas(a);
+        const newer = (b.metadata.creationTimestamp ?? "").localeCompare(a.metadata.creationTimestamp ?? "");
+        return toAdd > 0 ? newer : -newer;
+      });
+      const targets = new Map<string, number>();
+      let added = 0;
+      for (const rs of bySize) {
+        const annotatedMax = Number(rs.metadata.annotations?.[MAX] ?? "") || current;
+        const fraction = Math.round((specReplicas(rs) * allowed) / annotatedMax) - specReplicas(rs);
+        const left = toAdd - added;
+        const part = toAdd > 0 ? Math.min(fraction, left) : Math.max(fraction, left);
+        targets.set(rs.metadata.uid ?? "", specReplicas(rs) + part);
+        added += part;
+      }
+      if (added !== toAdd && bySize[0]) {
+        const first = bySize[0].metadata.uid ?? "";
+        targets.set(first, Math.max(0, (targets.get(first) ?? 0) + toAdd - added));
+      }
+      for (const rs of all) {
+        const to = targets.get(rs.metadata.uid ?? "") ?? specReplicas(rs);
+        const stored = this.scale(ctx, d, rs, to);
+        if (to === specReplicas(rs) && rs.metadata.annotations?.[DESIRED] !== String(replicas)) {
+          const next = clone(rs);
+          next.metadata.annotations = {
+            ...next.metadata.annotations,
+            [DESIRED]: String(replicas),
+            [MAX]: String(allowed),
+          };
+          ctx.update(next, MANAGER);
+        } else Object.assign(rs, stored);
+      }
+      ctx.wakeAt(ctx.clock());
+      return;
+    }
     if (!paused && newRS) {
       if (d.spec.strategy?.type === "Recreate") {
         let scaledDown = false;
