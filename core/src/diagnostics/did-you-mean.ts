@@ -6,6 +6,9 @@
 /** Longest word the bit-parallel distance handles (one 32-bit word of state). */
 const MAX_BITS = 32;
 
+/** Longest word `closest` looks for a match of. */
+const MAX_WORD = 10_000;
+
 /** A word prepared for distance computations against many candidates (case-sensitive). */
 class Pattern {
   private readonly ascii = new Int32Array(128);
@@ -124,6 +127,8 @@ export function closestFolded(
   folded: readonly string[],
   options: MatchOptions = {},
 ): string | undefined {
+  // No name worth suggesting is this long; a huge word (a 50 MB key) must not be compared at all.
+  if (word.length > MAX_WORD) return undefined;
   const lower = word.toLowerCase();
   const limit = Math.max(options.minLimit ?? 1, Math.floor(word.length / 3));
   const pattern = lower.length <= MAX_BITS ? new Pattern(lower) : undefined;
@@ -133,7 +138,12 @@ export function closestFolded(
     const c = folded[i];
     // Only a strictly closer candidate can win, so the bound tightens as better ones are found.
     const bound = Math.min(limit, bestDistance - 1);
-    let distance = pattern ? pattern.distance(c, bound) : rowDistance(lower, c, bound);
+    let distance =
+      Math.abs(c.length - lower.length) > bound
+        ? bound + 1
+        : pattern
+          ? pattern.distance(c, bound)
+          : rowDistance(lower, c, bound);
     // A name contained in the other is a plausible fix even when many letters differ (it counts as
     // `limit`, so it only wins while nothing within the limit has been found).
     if (distance > bound && options.containment && bestDistance > limit) {

@@ -2,6 +2,7 @@ import { type Document, isAlias, isMap, isPair, isScalar, isSeq, type Node, pars
 import { type Diagnostic, diagnostic, type Span } from "../diagnostics/diagnostic.js";
 import { SourceText } from "../diagnostics/source-text.js";
 import { type AliasTargets, aliasTargets } from "./alias-targets.js";
+import { indentationDiagnostics } from "./indentation.js";
 
 /** A step in a path through the document: a map key or a list index. */
 export type PathSegment = string | number;
@@ -37,8 +38,11 @@ export function loadYaml(text: string, path = "<input>", options: LoadOptions = 
   const source = new SourceText(text, path);
   const docs = parseAllSafe(text);
   const yaml = docs[0];
-  const diagnostics: Diagnostic[] = [];
+  // An indentation mistake is said as such, at its line, instead of in YAML's words.
+  const indentation = indentationDiagnostics(source, yaml.errors);
+  const diagnostics: Diagnostic[] = [...indentation.diagnostics];
   for (const error of yaml.errors) {
+    if (indentation.replaced.has(error)) continue;
     diagnostics.push(yamlDiagnostic(error.code, error.message, error.pos, "error"));
   }
   for (const warning of yaml.warnings) {
@@ -49,6 +53,7 @@ export function loadYaml(text: string, path = "<input>", options: LoadOptions = 
     targets,
     options.maxAliasNodes ?? DEFAULT_MAX_ALIAS_NODES,
     diagnostics,
+    source,
   );
   const value = converter.convert(yaml.contents);
 
@@ -123,9 +128,11 @@ export function documentFromParsed(
 function parseAllSafe(text: string): Document.Parsed[] {
   // parseDocument reports a second document as an error; keep only the first. No source tokens
   // and no line counter: SourceText has the line index, and the CST would double the tree's memory.
+  // Duplicate keys are found by PlainConverter with a set per map: yaml's `uniqueKeys` compares
+  // each key with all the others of its map (60,000 keys took minutes).
   const doc = parseDocument(text, {
     prettyErrors: false,
-    uniqueKeys: true,
+    uniqueKeys: false,
   });
   return [doc];
 }
@@ -153,6 +160,7 @@ class PlainConverter {
     private readonly targets: AliasTargets,
     private readonly maxAliasNodes: number,
     private readonly diagnostics: Diagnostic[],
+    private readonly source?: SourceText,
   ) {}
 
   convert(node: unknown, viaAlias = false): unknown {
@@ -186,10 +194,17 @@ class PlainConverter {
     if (isSeq(node)) return node.items.map((item) => this.convert(item, viaAlias));
     if (isMap(node)) {
       const out: Record<string, unknown> = {};
+      // Where each key was first set, to report repetitions (once: not again through an alias).
+      const seen = viaAlias ? undefined : new Map<string, Node>();
       for (const pair of node.items) {
         if (!isPair(pair)) continue;
         const key = this.keyOf(pair.key);
         if (key === undefined) continue;
+        if (seen) {
+          const first = seen.get(key);
+          if (first) this.duplicate(key, pair.key as Node, first);
+          else seen.set(key, pair.key as Node);
+        }
         const value = this.convert(pair.value, viaAlias);
         // defineProperty keeps a `__proto__` key an ordinary own property.
         Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
@@ -216,6 +231,21 @@ class PlainConverter {
       );
     }
     return undefined;
+  }
+
+  /** The same key twice in one map (compared as the text keys become); the last value wins. */
+  private duplicate(key: string, again: Node, first: Node): void {
+    const shown = key.length > 60 ? `${key.slice(0, 57)}...` : key;
+    const where =
+      this.source && first.range ? `on line ${this.source.position(first.range[0]).line + 1}` : "in this map";
+    this.diagnostics.push(
+      diagnostic(
+        "yaml-duplicate-key",
+        "error",
+        `Map keys must be unique: '${shown}' is already set ${where}.`,
+        this.spanOf(again),
+      ),
+    );
   }
 
   private overBudget(node: Node): null {

@@ -196,7 +196,8 @@ export class ErrorMapper {
         : title
           ? `in ${article(title)} ${title}`
           : `in ${this.label(path)}`;
-    let message = `Unknown field '${field}' ${where}.`;
+    const shown = field.length > 80 ? `${field.slice(0, 77)}...` : field;
+    let message = `Unknown field '${shown}' ${where}.`;
     let replacement = suggest(field, candidates);
     const spinnaker = SPINNAKER_NAMES[field];
     if (replacement) message += ` Did you mean '${replacement}'?`;
