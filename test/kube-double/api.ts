@@ -328,6 +328,7 @@ export class Api {
     const status = initialStatus(r, obj);
     if (status === undefined) delete obj.status;
     else obj.status = status;
+    const requested = clone(obj);
     this.admit(r, obj, undefined);
     if (this.store.get(r, m.namespace, m.name ?? ""))
       throw failure(409, "AlreadyExists", `${qualifiedResource(r)} "${m.name}" already exists`, {
@@ -335,7 +336,12 @@ export class Api {
         group: r.group || undefined,
         kind: r.plural,
       });
-    if (!managed) trackUpdate(r, undefined, obj, opts.fieldManager ?? "unknown", groupVersion(r));
+    if (!managed) {
+      // The writer owns what it sent and what defaulting added, not what the registry allocated.
+      const tracked = withoutAllocated(r, requested, obj);
+      trackUpdate(r, undefined, tracked, opts.fieldManager ?? "unknown", groupVersion(r));
+      m.managedFields = tracked.metadata.managedFields;
+    }
     if (opts.dryRun) return { object: obj, code: 201, warnings };
     return { object: this.store.put(r, obj), code: 201, warnings };
   }
@@ -398,6 +404,7 @@ export class Api {
       if (m.generation === undefined) m.generation = e.generation;
     }
     next.metadata.generation = existing.metadata.generation;
+    if (r.kind === "Service") keepAllocated(existing, next);
     this.admit(r, next, existing);
     if (r.generation && subresource !== "status") {
       const specChanged = !deepEqual(
@@ -732,6 +739,53 @@ export class Api {
         );
       return undefined;
     }
+  }
+}
+
+type Spec = Record<string, unknown> & { ports?: Record<string, unknown>[] };
+const ALLOCATED_SERVICE_FIELDS = ["clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy"];
+const GENERATED_JOB_LABELS = [
+  "batch.kubernetes.io/controller-uid",
+  "batch.kubernetes.io/job-name",
+  "controller-uid",
+  "job-name",
+];
+
+/** A copy of a new object without the values the registry allocated that the request did not set. */
+function withoutAllocated(r: ResourceType, requested: KObject, obj: KObject): KObject {
+  const out = clone(obj);
+  const req = (requested.spec ?? {}) as Spec;
+  const spec = (out.spec ?? {}) as Spec;
+  if (r.kind === "Service") {
+    for (const f of ALLOCATED_SERVICE_FIELDS) if (req[f] === undefined) delete spec[f];
+    spec.ports?.forEach((p, i) => {
+      if (req.ports?.[i]?.nodePort === undefined) delete p.nodePort;
+    });
+  }
+  if (r.kind === "Job") {
+    if (req.selector === undefined) delete spec.selector;
+    const labels = (spec.template as { metadata?: { labels?: Record<string, string> } } | undefined)?.metadata
+      ?.labels;
+    const asked =
+      (req.template as { metadata?: { labels?: Record<string, string> } } | undefined)?.metadata?.labels ??
+      {};
+    if (labels) for (const l of GENERATED_JOB_LABELS) if (asked[l] === undefined) delete labels[l];
+  }
+  return out;
+}
+
+/** A Service update that leaves out its allocated IPs and node ports keeps them (as the registry does). */
+function keepAllocated(existing: KObject, next: KObject): void {
+  const old = (existing.spec ?? {}) as Spec;
+  const spec = (next.spec ?? {}) as Spec;
+  if (spec.clusterIP === undefined || spec.clusterIP === "")
+    for (const f of ALLOCATED_SERVICE_FIELDS)
+      if (spec[f] === undefined && old[f] !== undefined) spec[f] = clone(old[f]);
+  for (const p of spec.ports ?? []) {
+    if (p.nodePort !== undefined) continue;
+    const was = old.ports?.find((o) => o.port === p.port && (o.protocol ?? "TCP") === (p.protocol ?? "TCP"));
+    if (was?.nodePort !== undefined && (spec.type === "NodePort" || spec.type === "LoadBalancer"))
+      p.nodePort = was.nodePort;
   }
 }
 
