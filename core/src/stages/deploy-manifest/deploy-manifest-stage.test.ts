@@ -197,6 +197,59 @@ stages:
     );
   });
 
+  it("a cancel stops the wait at once and keeps what was applied", async () => {
+    const rig = new KubeRig();
+    rig.kubectl.autoSettle = false;
+    const r = await rig.run(`
+name: c
+stages:
+  - id: deploy
+    type: deployManifest
+    manifests:
+      - { apiVersion: v1, kind: Pod, metadata: { name: p }, spec: { containers: [{ name: c, image: i }] } }
+  - { id: pause, type: wait, duration: 5s }
+  - id: fail
+    type: checkPreconditions
+    dependsOn: [pause]
+    preconditions: [{ type: expression, expression: "\\${false}" }]
+`);
+    expect(stageOf(r, "deploy").status).toBe("CANCELED");
+    expect(stageOf(r, "deploy").context.canceledWith).toEqual(["pod p-v000 stays as it is"]);
+    expect(rig.kubectl.find("Pod", "p-v000")).toBeDefined();
+    expect(rig.log(r, "deploy")).toContain("cancel: pod p-v000 stays as it is; nothing rolled back");
+  });
+
+  it("a traffic guard stops red/black from disabling the only serving version", async () => {
+    const rig = new KubeRig();
+    expect((await rig.run(redblack("web:1"))).status).toBe("SUCCEEDED");
+    rig.guards = [{ cluster: "replicaSet web" }];
+    // The new version never gets ready replicas: disabling v000 would leave nothing serving.
+    const original = rig.kubectl.settle.bind(rig.kubectl);
+    rig.kubectl.settle = () => {
+      original();
+      const v1 = rig.kubectl.find("ReplicaSet", "web-v001", "prod");
+      if (v1)
+        v1.status = {
+          replicas: 2,
+          readyReplicas: 0,
+          availableReplicas: 0,
+          fullyLabeledReplicas: 2,
+          observedGeneration: v1.metadata?.generation,
+        };
+    };
+    const second = await rig.run(
+      redblack("web:2").replace(
+        "trafficManagement:",
+        "stableTimeout: 5s\n    waitForStable: false\n    trafficManagement:",
+      ),
+    );
+    expect(second.status).toBe("TERMINAL");
+    expect(stageOf(second, "deploy").error).toContain(
+      "has traffic guards enabled. Disabling [web-v000] would leave the cluster with no instances up",
+    );
+    expect(labels(rig.kubectl.find("ReplicaSet", "web-v000", "prod")).frontedBy).toBe("web");
+  });
+
   it("max-version-history keeps the newest N versions", async () => {
     const rig = new KubeRig();
     const yaml = (n: number) => `
