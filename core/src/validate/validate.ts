@@ -1,5 +1,6 @@
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { StageRegistry } from "../engine/handler.js";
+import { holdBackIndentationCascade } from "../loader/indentation.js";
 import { type LoadedDocument, type LoadOptions, loadYaml } from "../loader/yaml-loader.js";
 import { buildPipeline } from "../model/build-pipeline.js";
 import type { Pipeline } from "../model/types.js";
@@ -124,7 +125,8 @@ export function assembleDiagnostics(parts: ValidationParts, textLength: number):
     ...parts.expressions,
     ...parts.extra,
   ];
-  return sortDiagnostics(clampSpans(diagnostics, textLength));
+  // What an indentation mistake's misparse causes in the block it broke goes away with the fix.
+  return sortDiagnostics(clampSpans(holdBackIndentationCascade(diagnostics), textLength));
 }
 
 /** What validation reads of a catalog: the catalog, its handlers' registry and its runnable types. */
