@@ -12,7 +12,7 @@ import {
   systemClock,
   type TrafficGuard,
 } from "@capstan/core";
-import { pipelineFrom } from "../../core/src/engine/testdata/kit.js";
+import { pipelineFrom, scriptedJudgments } from "../../core/src/engine/testdata/kit.js";
 import type { KubeDouble } from "../kube-double/index.js";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
@@ -31,7 +31,7 @@ export class DoubleRig {
   async run(
     yaml: string,
     parameters: Record<string, unknown> = {},
-    options: { helm?: string; workingDirectory?: string } = {},
+    options: { helm?: string; workingDirectory?: string; judgments?: Record<string, string> } = {},
   ): Promise<ExecutionRecord> {
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
@@ -43,6 +43,7 @@ export class DoubleRig {
       registry: defaultStageRegistry(),
       expressions: new SpelEvaluator(),
       processes: nodeProcessRunner,
+      ...(options.judgments ? { judgments: scriptedJudgments(options.judgments) } : {}),
       workingDirectory: options.workingDirectory ?? ROOT,
       env,
       providers: {

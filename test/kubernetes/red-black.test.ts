@@ -42,6 +42,8 @@ describe("kubernetes red/black with the real kubectl", () => {
       "deploy.server.groups": { default: ["replicaSet web-v001"] },
     });
     expect(seen.failed).toBe(0);
+    expect(seen.ok).toBeGreaterThan(20);
+    expect(double.serviceStats("default", "web")?.failed).toBe(0);
     const bodies = [...seen.bodies.keys()].join("\n");
     expect(bodies).toContain("v1");
     expect(bodies).toContain("v2");
@@ -66,6 +68,37 @@ describe("kubernetes red/black with the real kubectl", () => {
           .join(",") === "web-v002",
     );
     expect((await get(url)).body).toContain("v3");
+  }, 120_000);
+
+  it("the whole example: a reviewer's rollback enables the previous version and disables the new one", async () => {
+    const double = await start({ runtime: "process" });
+    const rig = new DoubleRig(double);
+    const first = await rig.run(EXAMPLE, { version: "v1" }, { judgments: { judge: "keep" } });
+    expect(first.status).toBe("SUCCEEDED");
+    expect(stage(first, "enable-previous").status).toBe("SKIPPED");
+    const url = await double.serviceUrl("default", "web");
+    const traffic = load(url);
+    const second = await rig.run(EXAMPLE, { version: "v2" }, { judgments: { judge: "rollback" } });
+    const seen = await traffic.stop();
+    for (const id of ["deploy", "judge", "enable-previous", "disable-new"])
+      expect(stage(second, id).error, id).toBeUndefined();
+    expect(second.status).toBe("SUCCEEDED");
+    expect(
+      (stage(second, "enable-previous") as unknown as { context: Record<string, unknown> }).context
+        .manifestName,
+    ).toBe("replicaSet web-v000");
+    expect(seen.failed).toBe(0);
+    expect([...seen.bodies.keys()].join("\n")).toContain("v2");
+    // Back on v1: v000 serves, v001 runs out of the Service.
+    await until("v1 answers again", async () => (await get(url)).body.includes("v1"));
+    const labels = (name: string) =>
+      (
+        double.get("ReplicaSet", "default", name) as unknown as {
+          spec: { template: { metadata: { labels: Record<string, string> } } };
+        }
+      ).spec.template.metadata.labels;
+    expect(labels("web-v000").frontedBy).toBe("web");
+    expect(labels("web-v001").frontedBy).toBeUndefined();
   }, 120_000);
 
   it("undoRolloutManifest restores the previous revision of a Deployment", async () => {
