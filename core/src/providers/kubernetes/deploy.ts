@@ -184,6 +184,10 @@ export async function deployManifests(
       stringifyScalars(placeInNamespace(m, session.namespace, request.namespaceOverride)),
     ),
   );
+  for (const m of placed) {
+    const refused = session.namespaceError(m.metadata?.namespace);
+    if (refused) return { error: `${spinnakerKind(kindOf(m))} ${nameOf(m)}: ${refused}`, deployed };
+  }
   const artifacts = [...request.artifacts];
   const selectorsByNs = new Map<string, Awaited<ReturnType<typeof serviceSelectors>>>();
   const existingByKind = new Map<string, KubeObject[]>();

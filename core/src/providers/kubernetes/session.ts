@@ -31,6 +31,8 @@ export interface KubeSession {
   application: string;
   settings: KubernetesSettings;
   pollMs: number;
+  /** Why the account may not touch that namespace (its `namespaces` list), or undefined. */
+  namespaceError(namespace: string | undefined): string | undefined;
   /** Replaces the account's secrets (kubeconfig content, tokens) in any value. */
   mask<T>(value: T): T;
   /** Appends a line to the stage log, masked. */
@@ -126,6 +128,11 @@ export function openSession(ctx: StageContext, accountName?: string): KubeSessio
     pollMs: given?.pollMs ?? 2000,
     mask,
     log,
+    namespaceError(ns) {
+      const allowed = account.namespaces;
+      if (allowed.length === 0 || ns === undefined || allowed.includes(ns)) return undefined;
+      return `Kubernetes account '${account.name}' may only use the namespaces ${allowed.join(", ")}, not '${ns}'`;
+    },
     close() {
       if (closed) return;
       closed = true;

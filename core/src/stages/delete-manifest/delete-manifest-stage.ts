@@ -42,6 +42,8 @@ async function start(ctx: StageContext, session: KubeSession): Promise<TaskResul
   let deleted: string[];
   let resolved: Data = {};
   if (selector && !str(c.manifestName) && !str(c.criteria)) {
+    const refused = session.namespaceError(namespace);
+    if (refused) return { status: "TERMINAL", error: refused };
     if (kinds.length === 0)
       return { status: "TERMINAL", error: "deleteManifest with labelSelector needs 'kinds'" };
     const matching = await session.kubectl.list(kinds, namespace, selector);

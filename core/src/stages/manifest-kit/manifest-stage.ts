@@ -1,5 +1,7 @@
+import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import type { CancelResult, StageContext, StageHandler, TaskResult } from "../../engine/handler.js";
 import { parseDuration } from "../../model/duration.js";
+import type { Stage } from "../../model/types.js";
 import { KubectlError } from "../../providers/kubernetes/kubectl.js";
 import {
   canonicalKind,
@@ -17,6 +19,7 @@ import {
   type WaitTarget,
   watchesLive,
 } from "../../providers/kubernetes/wait.js";
+import { isExpression, stageProblem } from "../checks.js";
 
 type Data = Record<string, unknown>;
 export const str = (v: unknown): string | undefined =>
@@ -46,6 +49,41 @@ function maskResult(session: KubeSession | undefined, result: TaskResult): TaskR
 const message = (error: unknown): string =>
   error instanceof KubectlError ? error.message : error instanceof Error ? error.message : String(error);
 
+/** Static checks every manifest stage shares: `manifestName` is `kind name`, `criteria` is known. */
+export function checkManifestFields(stage: Stage): Diagnostic[] {
+  const c = stage.config;
+  const out: Diagnostic[] = [];
+  const name = c.manifestName;
+  if (typeof name === "string" && name !== "" && !isExpression(name) && !parseManifestName(name))
+    out.push(
+      stageProblem(
+        stage,
+        "manifestName",
+        "manifest-name-invalid",
+        `'${name}' is not 'kind name'; write it like 'deployment web' or 'replicaSet web-v001'.`,
+      ),
+    );
+  if (typeof c.criteria === "string" && !isExpression(c.criteria) && !readCriteria(c.criteria))
+    out.push(
+      stageProblem(
+        stage,
+        "criteria",
+        "manifest-criteria-invalid",
+        `'${c.criteria}' is not a criteria; use newest, second_newest, oldest, largest or smallest.`,
+      ),
+    );
+  if (typeof c.criteria === "string" && typeof c.cluster !== "string")
+    out.push(
+      stageProblem(
+        stage,
+        "criteria",
+        "manifest-cluster-missing",
+        "A dynamic target needs 'cluster' (e.g. 'replicaSet web') with 'criteria'.",
+      ),
+    );
+  return out;
+}
+
 /** A StageHandler over a ManifestStageSpec: session per stage, masking, watches stopped at the end. */
 export function manifestStage(spec: ManifestStageSpec): StageHandler {
   const call = async (
@@ -73,6 +111,7 @@ export function manifestStage(spec: ManifestStageSpec): StageHandler {
     deferredFields: spec.deferredFields,
     defaultTimeoutMs: spec.defaultTimeoutMs ?? 35 * 60_000,
     start: (ctx) => call(ctx, spec.start),
+    check: checkManifestFields,
     poll,
     resume: poll,
     async cancel(ctx) {
@@ -103,6 +142,8 @@ export async function resolveTarget(
 ): Promise<{ ref: ObjectRef; context: Data } | { error: string }> {
   const c = ctx.stage.context;
   const namespace = str(c.namespace) ?? str(c.location) ?? session.namespace;
+  const refused = session.namespaceError(namespace);
+  if (refused) return { error: refused };
   const resolved = str(c.resolvedManifestName);
   const criteria = readCriteria(c.criteria);
   const name = resolved ?? (criteria ? undefined : str(c.manifestName));

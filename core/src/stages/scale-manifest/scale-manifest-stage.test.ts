@@ -35,6 +35,25 @@ stages:
     );
   });
 
+  it("keeps to the account's namespaces; validation names a bad manifestName", async () => {
+    const rig = new KubeRig();
+    rig.settings = { accounts: [{ name: "prod", namespaces: ["web"], default: true }] };
+    const r = await rig.run(`
+name: s
+stages:
+  - { id: a, type: scaleManifest, namespace: kube-system, manifestName: deployment coredns, replicas: 0 }
+`);
+    expect(stageOf(r, "a").error).toBe(
+      "Kubernetes account 'prod' may only use the namespaces web, not 'kube-system'",
+    );
+    const { validatePipelineText } = await import("../../validate/index.js");
+    const d = validatePipelineText(
+      "name: v\nstages:\n  - { id: a, type: scaleManifest, manifestName: coredns, replicas: 1 }\n",
+      "v.yml",
+    ).diagnostics;
+    expect(d.map((x) => x.code)).toContain("manifest-name-invalid");
+  });
+
   it("refuses kinds that cannot scale", async () => {
     const rig = new KubeRig();
     const r = await rig.run(`
