@@ -76,11 +76,7 @@ export class GarbageCollector implements Controller {
     const next = clone(o);
     next.metadata.finalizers = (next.metadata.finalizers ?? []).filter((x) => x !== f);
     if (next.metadata.finalizers.length === 0) delete next.metadata.finalizers;
-    if (r.kind === "Pod" && !next.metadata.finalizers) {
-      // The kubelet removes a terminated pod once its finalizers are done.
-      ctx.api.controllerUpdate(r, next, MANAGER);
-      return;
-    }
+    // The last finalizer gone, the object goes (a pod once the kubelet has stopped it).
     ctx.api.controllerUpdate(r, next, MANAGER);
   }
 }
