@@ -12,6 +12,11 @@ interface Watch {
 }
 
 const watches = new Map<string, Map<string, Watch>>();
+
+// A watch is a kubectl child process: none outlives this process.
+process.once("exit", () => {
+  for (const map of watches.values()) for (const w of map.values()) w.command.stop();
+});
 const stageKey = (ctx: StageContext) => `${ctx.execution.id}/${ctx.stage.refId}`;
 const refKey = (r: ObjectRef) => `${r.kind}/${r.namespace ?? ""}/${r.name}`;
 
