@@ -173,7 +173,8 @@ export async function startKubeDouble(options: KubeDoubleOptions = {}): Promise<
     lastWrite = Date.now();
     schedule();
   });
-  const tick = setInterval(schedule, options.tickMs ?? 250);
+  // A safety net for time-based conditions; deadlines and delays also ask for their own wake-up.
+  const tick = setInterval(schedule, options.tickMs ?? 1000);
 
   const entries: TranscriptEntry[] = [];
   const skipDiscovery = options.transcriptSkipsDiscovery ?? true;
