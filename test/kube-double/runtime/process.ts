@@ -1,7 +1,8 @@
 // The process runtime: each container of a pod runs as a local process, the way the local
 // provider runs instances. `command` + `args` (with $(VAR) references expanded) are executed
 // directly, or the image is mapped to a command by the `images` option; `env`, `envFrom` (ConfigMaps
-// and Secrets) and the downward API's metadata.name/namespace/uid/labels, status.podIP are set.
+// and Secrets) and the downward API's metadata.name/namespace/uid/labels, status.podIP are set, and
+// CAPSTAN_IMAGE (the image) and CAPSTAN_INSTANCE_ID (the pod) as for the local provider's instances.
 // Every declared container port gets a free loopback port; PORT is the first one (a container
 // that sets PORT to one of its container ports gets the mapped port instead), and
 // KUBE_DOUBLE_PORT_<containerPort> names each. The pod IP is 127.0.0.1, so Endpoints point at
@@ -177,7 +178,13 @@ export class ProcessRuntime implements PodRuntime {
 
   private environment(run: PodRun, c: Container): Record<string, string> | { error: string } {
     const pod = run.pod;
-    const env: Record<string, string> = { ...(this.opts.env ?? {}), HOSTNAME: pod.metadata.name ?? "" };
+    // As the local provider's instances have them (a container's own env wins).
+    const env: Record<string, string> = {
+      CAPSTAN_IMAGE: c.image ?? "",
+      CAPSTAN_INSTANCE_ID: pod.metadata.name ?? "",
+      ...(this.opts.env ?? {}),
+      HOSTNAME: pod.metadata.name ?? "",
+    };
     const ns = pod.metadata.namespace;
     for (const from of c.envFrom ?? []) {
       const ref = from.configMapRef ?? from.secretRef;
