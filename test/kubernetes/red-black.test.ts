@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { ExecutionRecord } from "@capstan/core";
 import { describe, expect, it } from "vitest";
 import { doublePerTest, until } from "../kube-double/kit.js";
-import { DoubleRig, get, load, ROOT } from "./kit.js";
+import { DoubleRig, get, KUBECTL, load, ROOT } from "./kit.js";
 
 const start = doublePerTest();
 const EXAMPLE = readFileSync(join(ROOT, "examples/kubernetes-red-black.yml"), "utf8");
@@ -19,7 +19,7 @@ const stage = (r: ExecutionRecord, id: string) =>
     outputs: Record<string, unknown>;
   };
 
-describe("kubernetes red/black with the real kubectl", () => {
+describe.skipIf(!KUBECTL)("kubernetes red/black with the real kubectl", () => {
   it("v000 then v001 behind the Service, 0 failed requests under load; highlander deletes the old ones", async () => {
     const double = await start({ runtime: "process" });
     const rig = new DoubleRig(double);
