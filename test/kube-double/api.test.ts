@@ -435,6 +435,47 @@ describe.each(KUBECTLS)("kubectl ($name)", (k) => {
     ).toEqual(["2"]);
   });
 
+  test("kinds stored without a controller: ServiceAccount, RBAC, Ingress, HPA, PDB, CronJob, PVC, NetworkPolicy", async () => {
+    const d = await start();
+    const kubectl = bind(k, d);
+    const out = await kubectl("apply", "-f", join(DATA, "extras.yaml"));
+    expect(out.trim().split("\n")).toEqual([
+      "serviceaccount/web created",
+      "role.rbac.authorization.k8s.io/reader created",
+      "rolebinding.rbac.authorization.k8s.io/web-reader created",
+      "clusterrole.rbac.authorization.k8s.io/system:web-viewer created",
+      "ingress.networking.k8s.io/web created",
+      "horizontalpodautoscaler.autoscaling/web created",
+      "poddisruptionbudget.policy/web created",
+      "cronjob.batch/nightly created",
+      "persistentvolumeclaim/data created",
+      "networkpolicy.networking.k8s.io/web created",
+    ]);
+    expect(await kubectl("apply", "-f", join(DATA, "extras.yaml"))).toContain(
+      "cronjob.batch/nightly unchanged",
+    );
+    expect(await kubectl("get", "hpa,pdb,cj,ing,pvc,sa", "-o", "name")).toBe(
+      "horizontalpodautoscaler.autoscaling/web\npoddisruptionbudget.policy/web\ncronjob.batch/nightly\ningress.networking.k8s.io/web\npersistentvolumeclaim/data\nserviceaccount/web\n",
+    );
+    // Validated against their published schemas like the rest.
+    const bad = await kubectl.raw(
+      ["apply", "-f", "-"],
+      JSON.stringify({
+        apiVersion: "autoscaling/v2",
+        kind: "HorizontalPodAutoscaler",
+        metadata: { name: "x" },
+        spec: { maxReplicas: "five", scaleTargetRef: { kind: "Deployment", name: "web" } },
+      }),
+    );
+    expect(bad.stderr).toContain(
+      "cannot unmarshal string into Go struct field HorizontalPodAutoscalerSpec.spec.maxReplicas of type int32",
+    );
+    expect(await kubectl("delete", "-f", join(DATA, "extras.yaml"))).toMatch(
+      /cronjob.batch "nightly" deleted/,
+    );
+    expect(d.list("CronJob", "default")).toEqual([]);
+  });
+
   test("a deleted namespace takes its content with it", async () => {
     const d = await start();
     const kubectl = bind(k, d);

@@ -131,6 +131,11 @@ export const PATCH_TYPES: Record<string, PatchType> = {
 };
 
 const STATUS_SUBRESOURCE_KINDS = new Set([
+  "CronJob",
+  "Ingress",
+  "HorizontalPodAutoscaler",
+  "PodDisruptionBudget",
+  "PersistentVolumeClaim",
   "Deployment",
   "ReplicaSet",
   "StatefulSet",
@@ -155,6 +160,14 @@ function initialStatus(r: ResourceType, obj: KObject): unknown {
       return { replicas: 0 };
     case "DaemonSet":
       return { currentNumberScheduled: 0, numberMisscheduled: 0, desiredNumberScheduled: 0, numberReady: 0 };
+    case "HorizontalPodAutoscaler":
+      return { desiredReplicas: 0 };
+    case "PodDisruptionBudget":
+      return { disruptionsAllowed: 0, currentHealthy: 0, desiredHealthy: 0, expectedPods: 0 };
+    case "PersistentVolumeClaim":
+      return { phase: "Pending" };
+    case "Ingress":
+      return { loadBalancer: {} };
     default:
       return STATUS_SUBRESOURCE_KINDS.has(r.kind) ? {} : (obj as Record<string, unknown>).status;
   }

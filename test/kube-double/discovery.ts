@@ -36,21 +36,25 @@ export function apiVersions(address: string): unknown {
   };
 }
 
+/** The named groups served, with their one version each. */
+const NAMED_GROUPS = GROUP_VERSIONS.filter((gv) => gv.group !== "");
+
 function groupEntry(group: string): unknown {
-  const gv = `${group}/v1`;
+  const version = NAMED_GROUPS.find((gv) => gv.group === group)?.version ?? "v1";
+  const gv = `${group}/${version}`;
   return {
     name: group,
-    versions: [{ groupVersion: gv, version: "v1" }],
-    preferredVersion: { groupVersion: gv, version: "v1" },
+    versions: [{ groupVersion: gv, version }],
+    preferredVersion: { groupVersion: gv, version },
   };
 }
 
 export function apiGroupList(): unknown {
-  return { kind: "APIGroupList", apiVersion: "v1", groups: ["apps", "batch"].map(groupEntry) };
+  return { kind: "APIGroupList", apiVersion: "v1", groups: NAMED_GROUPS.map((gv) => groupEntry(gv.group)) };
 }
 
 export function apiGroup(group: string): unknown | undefined {
-  if (!["apps", "batch"].includes(group)) return undefined;
+  if (!NAMED_GROUPS.some((gv) => gv.group === group)) return undefined;
   return { kind: "APIGroup", apiVersion: "v1", ...(groupEntry(group) as object) };
 }
 
@@ -114,7 +118,7 @@ function discoveryResource(r: ResourceType): unknown {
 
 /** The aggregated discovery document of /api (core) or /apis (named groups). */
 export function aggregated(core: boolean, mediaType: string): unknown {
-  const groups = core ? [""] : ["apps", "batch"];
+  const groups = core ? [""] : NAMED_GROUPS.map((gv) => gv.group);
   const apiVersion = mediaType === AGGREGATED_V2 ? "apidiscovery.k8s.io/v2" : "apidiscovery.k8s.io/v2beta1";
   return {
     kind: "APIGroupDiscoveryList",
@@ -124,7 +128,7 @@ export function aggregated(core: boolean, mediaType: string): unknown {
       metadata: g ? { name: g } : {},
       versions: [
         {
-          version: "v1",
+          version: GROUP_VERSIONS.find((gv) => gv.group === g)?.version ?? "v1",
           resources: RESOURCES.filter((r) => r.group === g).map(discoveryResource),
           freshness: "Current",
         },

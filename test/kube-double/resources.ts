@@ -73,6 +73,10 @@ function rt(
 const CORE = "io.k8s.api.core.v1";
 const APPS = "io.k8s.api.apps.v1";
 const BATCH = "io.k8s.api.batch.v1";
+const NETWORKING = "io.k8s.api.networking.v1";
+const AUTOSCALING = "io.k8s.api.autoscaling.v2";
+const POLICY = "io.k8s.api.policy.v1";
+const RBAC = "io.k8s.api.rbac.v1";
 
 export const RESOURCES: ResourceType[] = [
   rt("v1", "ConfigMap", "configmaps", { schemaPrefix: CORE, shortNames: ["cm"] }),
@@ -95,7 +99,13 @@ export const RESOURCES: ResourceType[] = [
       status("", "v1", "Pod"),
     ],
   }),
+  rt("v1", "PersistentVolumeClaim", "persistentvolumeclaims", {
+    schemaPrefix: CORE,
+    shortNames: ["pvc"],
+    subresources: [status("", "v1", "PersistentVolumeClaim")],
+  }),
   rt("v1", "Secret", "secrets", { schemaPrefix: CORE }),
+  rt("v1", "ServiceAccount", "serviceaccounts", { schemaPrefix: CORE, shortNames: ["sa"] }),
   rt("v1", "Service", "services", {
     schemaPrefix: CORE,
     shortNames: ["svc"],
@@ -132,12 +142,53 @@ export const RESOURCES: ResourceType[] = [
     generation: true,
     subresources: [scale(), status("apps", "v1", "StatefulSet")],
   }),
+  rt("batch/v1", "CronJob", "cronjobs", {
+    schemaPrefix: BATCH,
+    shortNames: ["cj"],
+    categories: ["all"],
+    generation: true,
+    subresources: [status("batch", "v1", "CronJob")],
+  }),
   rt("batch/v1", "Job", "jobs", {
     schemaPrefix: BATCH,
     categories: ["all"],
     generation: true,
     defaultPropagation: "Orphan",
     subresources: [status("batch", "v1", "Job")],
+  }),
+  // Stored and validated, with no controller behind them (see docs/kubernetes.md).
+  rt("networking.k8s.io/v1", "Ingress", "ingresses", {
+    schemaPrefix: NETWORKING,
+    shortNames: ["ing"],
+    generation: true,
+    subresources: [status("networking.k8s.io", "v1", "Ingress")],
+  }),
+  rt("networking.k8s.io/v1", "NetworkPolicy", "networkpolicies", {
+    schemaPrefix: NETWORKING,
+    shortNames: ["netpol"],
+    generation: true,
+  }),
+  rt("autoscaling/v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", {
+    schemaPrefix: AUTOSCALING,
+    shortNames: ["hpa"],
+    categories: ["all"],
+    subresources: [status("autoscaling", "v2", "HorizontalPodAutoscaler")],
+  }),
+  rt("policy/v1", "PodDisruptionBudget", "poddisruptionbudgets", {
+    schemaPrefix: POLICY,
+    shortNames: ["pdb"],
+    generation: true,
+    subresources: [status("policy", "v1", "PodDisruptionBudget")],
+  }),
+  rt("rbac.authorization.k8s.io/v1", "Role", "roles", { schemaPrefix: RBAC }),
+  rt("rbac.authorization.k8s.io/v1", "RoleBinding", "rolebindings", { schemaPrefix: RBAC }),
+  rt("rbac.authorization.k8s.io/v1", "ClusterRole", "clusterroles", {
+    schemaPrefix: RBAC,
+    namespaced: false,
+  }),
+  rt("rbac.authorization.k8s.io/v1", "ClusterRoleBinding", "clusterrolebindings", {
+    schemaPrefix: RBAC,
+    namespaced: false,
   }),
 ];
 
@@ -164,4 +215,23 @@ export const GROUP_VERSIONS = [
   { group: "", version: "v1", path: "api/v1", file: "api__v1_openapi.json" },
   { group: "apps", version: "v1", path: "apis/apps/v1", file: "apis__apps__v1_openapi.json" },
   { group: "batch", version: "v1", path: "apis/batch/v1", file: "apis__batch__v1_openapi.json" },
+  {
+    group: "networking.k8s.io",
+    version: "v1",
+    path: "apis/networking.k8s.io/v1",
+    file: "apis__networking.k8s.io__v1_openapi.json",
+  },
+  {
+    group: "autoscaling",
+    version: "v2",
+    path: "apis/autoscaling/v2",
+    file: "apis__autoscaling__v2_openapi.json",
+  },
+  { group: "policy", version: "v1", path: "apis/policy/v1", file: "apis__policy__v1_openapi.json" },
+  {
+    group: "rbac.authorization.k8s.io",
+    version: "v1",
+    path: "apis/rbac.authorization.k8s.io/v1",
+    file: "apis__rbac.authorization.k8s.io__v1_openapi.json",
+  },
 ] as const;

@@ -343,7 +343,15 @@ function validateWorkload(
 export function validate(r: ResourceType, obj: KObject, old?: KObject): FieldError[] {
   const errs: FieldError[] = [];
   const name = obj.metadata.name;
-  if (!name) {
+  if (name && r.group === "rbac.authorization.k8s.io") {
+    // RBAC names are path segments ("system:aggregate-to-view" is one).
+    if (name === "." || name === ".." || /[/%]/.test(name))
+      errs.push({
+        field: "metadata.name",
+        reason: "FieldValueInvalid",
+        message: `Invalid value: ${JSON.stringify(name)}: may not contain '/' or '%'`,
+      });
+  } else if (!name) {
     errs.push({
       field: "metadata.name",
       reason: "FieldValueRequired",
