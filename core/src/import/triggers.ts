@@ -1,4 +1,4 @@
-import { pipelineNameOf } from "../validate/repository-checks.js";
+import { pipelineNameOf } from "../model/pipeline-name.js";
 import type { ImportContext } from "./context.js";
 import { quartzToCron } from "./cron.js";
 import { childPath, isBlank, isRecord, show } from "./json-path.js";

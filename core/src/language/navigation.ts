@@ -1,6 +1,6 @@
 import type { Scalar } from "yaml";
 import type { Position, Range, Span } from "../diagnostics/diagnostic.js";
-import { slugify } from "../model/build-pipeline.js";
+import { slugify } from "../model/slugify.js";
 import type { PipelineAnalysis } from "./analysis.js";
 import { type Occurrence, occurrences, type Target, targetAt } from "./symbols-at.js";
 import type { LanguageContext, Location, TextEdit, WorkspaceEdit } from "./types.js";

@@ -5,6 +5,7 @@ import { builtinStages } from "../stages/index.js";
 import { asBoolean, asList, asString, asStrings, isData } from "../stages/stage-fields.js";
 import { parseDuration } from "./duration.js";
 import { NodeSourceReader } from "./node-source.js";
+import { slugify } from "./slugify.js";
 import type {
   ExecutionWindow,
   Notification,
@@ -25,14 +26,7 @@ const ON_FAILURE = new Set(["haltPipeline", "haltBranch", "haltBranchThenFailPip
 const TRIGGER_TYPES = new Set(["manual", "git", "cron", "pipeline", "docker", "webhook"]);
 const NOTIFICATION_TYPES = new Set(["slack", "webhook", "github-comment", "email"]);
 
-/** A stage id made from a display name, as the format defaults it. */
-export function slugify(name: string): string {
-  const slug = name
-    .trim()
-    .replace(/[^A-Za-z0-9_.-]+/g, "-")
-    .replace(/^-+|-+$/g, "");
-  return slug === "" ? "stage" : slug;
-}
+export { slugify } from "./slugify.js";
 
 /**
  * Builds the typed pipeline from a loaded document, applying the format's defaults.

@@ -1,4 +1,4 @@
-import type { KubernetesServices } from "./kubernetes/session.js";
+import type { KubernetesServices } from "./kubernetes/services.js";
 import type { TrafficGuard } from "./traffic-guards.js";
 import type { Provider } from "./types.js";
 

@@ -1,5 +1,5 @@
 import { notificationDefinition, PIPELINE_EVENTS, PROVIDERS } from "./common-fields.js";
-import { addMarkdown } from "./pipeline-schema.js";
+import { addMarkdown } from "./markdown.js";
 import {
   APP_NAME_PATTERN,
   DETAIL_PATTERN,

@@ -1,4 +1,3 @@
-import { stringify } from "yaml";
 import { builtinStages, type StageCatalog } from "../stages/index.js";
 import {
   commonStageProperties,
@@ -10,6 +9,7 @@ import {
   stageTypeProperty,
   windowDefinition,
 } from "./common-fields.js";
+import { addMarkdown } from "./markdown.js";
 import {
   discriminated,
   flag,
@@ -23,6 +23,8 @@ import {
 } from "./schema-kit.js";
 import type { StageTypeSpec } from "./stage-spec.js";
 import { triggerDefinitions } from "./triggers-parameters.js";
+
+export { addMarkdown } from "./markdown.js";
 
 /** The schema sources of a catalog's stage types, in documentation order. */
 export function stageTypeSpecs(catalog: StageCatalog = builtinStages()): StageTypeSpec[] {
@@ -178,35 +180,6 @@ export function buildPipelineSchema(catalog: StageCatalog = builtinStages()): Js
     definitions,
   };
   return addMarkdown(root);
-}
-
-/**
- * Adds `markdownDescription` (editors render it on hover) with the default and, for stage
- * types, an example; `description` stays plain for other tools.
- */
-export function addMarkdown(schema: JsonSchema): JsonSchema {
-  const out: JsonSchema = { ...schema };
-  const mapOf = (m: Record<string, JsonSchema>) =>
-    Object.fromEntries(Object.entries(m).map(([k, v]) => [k, addMarkdown(v)]));
-  if (schema.properties) out.properties = mapOf(schema.properties);
-  if (schema.definitions) out.definitions = mapOf(schema.definitions);
-  if (schema.items) out.items = addMarkdown(schema.items);
-  if (typeof schema.additionalProperties === "object")
-    out.additionalProperties = addMarkdown(schema.additionalProperties);
-  if (schema.allOf) out.allOf = schema.allOf.map(addMarkdown);
-  for (const key of ["if", "then", "else", "not"] as const) {
-    const sub = schema[key];
-    if (sub) out[key] = addMarkdown(sub);
-  }
-  if (schema.description !== undefined && schema.markdownDescription === undefined) {
-    let text = schema.description;
-    if (schema.default !== undefined) text += `\n\nDefault: \`${JSON.stringify(schema.default)}\``;
-    if (schema.title?.endsWith(" stage") && schema.examples?.length) {
-      text += `\n\nExample:\n\n\`\`\`yaml\n${stringify([schema.examples[0]]).trimEnd()}\n\`\`\``;
-    }
-    out.markdownDescription = text;
-  }
-  return out;
 }
 
 const built = new WeakMap<StageCatalog, JsonSchema>();

@@ -2,7 +2,6 @@ import type { ErrorObject } from "ajv";
 import { type Diagnostic, diagnostic, type Span } from "../diagnostics/diagnostic.js";
 import { closest } from "../diagnostics/did-you-mean.js";
 import type { LoadedDocument, PathSegment } from "../loader/yaml-loader.js";
-import { fullSchemaNode } from "./runtime-schema.js";
 import {
   article,
   DURATION_PATTERN,
@@ -10,6 +9,7 @@ import {
   type JsonSchema,
   PATTERN_HINTS,
 } from "./schema-kit.js";
+import { fullSchemaNode } from "./schema-pointer.js";
 import { pick, schemaAt } from "./schema-walk.js";
 import { describeValue, expectedPhrase } from "./type-label.js";
 

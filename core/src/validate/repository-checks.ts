@@ -2,7 +2,10 @@ import { type Diagnostic, diagnostic, type Span } from "../diagnostics/diagnosti
 import { didYouMean } from "../diagnostics/did-you-mean.js";
 import { checkUrlAllowed } from "../expr/url-policy.js";
 import type { PathSegment } from "../loader/yaml-loader.js";
+import { pipelineNameOf } from "../model/pipeline-name.js";
 import type { ValidationResult } from "./validate.js";
+
+export { pipelineNameOf } from "../model/pipeline-name.js";
 
 /** A pipeline of the repository, by name, and the file it is in. */
 export interface RepositoryPipeline {
@@ -30,19 +33,6 @@ export interface RepositoryContext {
 /** The embedded provider's account: always there. */
 const BUILTIN_ACCOUNTS = ["local"];
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
-
-/**
- * The pipeline a `pipeline` stage or trigger names: the text itself, or the argument of
- * `${ #pipelineId('name') }`; undefined for other expressions (known only when the run starts).
- */
-export function pipelineNameOf(value: unknown): string | undefined {
-  if (typeof value !== "string" || value === "") return undefined;
-  if (!value.includes("${")) return value;
-  const m = /^\s*\$\{\s*#pipelineId\(\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)")\s*\)\s*\}\s*$/.exec(
-    value,
-  );
-  return m ? (m[1] ?? m[2]) : undefined;
-}
 
 /**
  * Checks of one pipeline that need the rest of the repository: another pipeline with the same

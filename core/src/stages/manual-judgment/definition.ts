@@ -1,7 +1,7 @@
 import type { ImportContext } from "../../import/context.js";
 import { childPath, isRecord, show } from "../../import/json-path.js";
 import { drop, keep, type Rule } from "../../import/stage-rules.js";
-import { slugify } from "../../model/build-pipeline.js";
+import { slugify } from "../../model/slugify.js";
 import type { StageCommon } from "../../model/types.js";
 import { list, str } from "../../schema/schema-kit.js";
 import { defineStage } from "../define-stage.js";
