@@ -4,7 +4,8 @@
 //   1. in-host suite (suite/index.ts) loaded as extensionTestsPath: the detailed checks via the vscode API;
 //   2. page-level checks (ui.mjs) with the built extension linked into a fresh extensions folder:
 //      what a person sees, plus screenshots in test-results/vscode/.
-// Prints `N passed, N failed`. Options: --skip-setup, --only=inhost|ui, --update-docs (copy the
+// Prints `N passed, N failed` and writes it to test-results/vscode-summary.json for
+// scripts/test-all.mjs. Options: --skip-setup, --only=inhost|ui, --update-docs (copy the
 // screenshots to docs/images/).
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -22,6 +23,7 @@ import {
   startCodeServer,
   suiteFile,
 } from "./lib.mjs";
+import { summaryFile, writeSummary } from "./summary.mjs";
 import { runUiChecks } from "./ui.mjs";
 
 const args = process.argv.slice(2);
@@ -34,10 +36,12 @@ const record = (name, ok, error) => {
   );
 };
 
+// A summary left by an earlier run must not be counted for this one.
+fs.rmSync(summaryFile, { force: true });
 if (!args.includes("--skip-setup")) {
   const r = spawnSync("bash", [path.join(here, "setup.sh")], { stdio: "inherit" });
   if (r.status !== 0) {
-    console.log("0 passed, 1 failed");
+    console.log(writeSummary(0, 1));
     process.exit(1);
   }
 }
@@ -147,5 +151,5 @@ if (args.includes("--update-docs")) {
 }
 const failed = results.filter((r) => !r.ok).length;
 console.log(`\nartifacts: ${path.relative(repo, artifacts)}/`);
-console.log(`${results.length - failed} passed, ${failed} failed`);
+console.log(writeSummary(results.length - failed, failed));
 process.exit(failed > 0 ? 1 : 0);

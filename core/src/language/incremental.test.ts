@@ -119,7 +119,9 @@ describe("incremental re-analysis", () => {
     expect(analysis.expressions.sites, label).toEqual(fresh.expressions.sites);
     expect(analysis.regions, label).toEqual(fresh.regions);
     expect(analysis.source.lineStarts, label).toEqual(fresh.source.lineStarts);
-    expect(analysis.document.yaml.toJS(), label).toEqual(fresh.document.yaml.toJS());
+    expect(analysis.document.yaml.toJS({ mapAsMap: true }), label).toEqual(
+      fresh.document.yaml.toJS({ mapAsMap: true }),
+    );
   };
 
   /** The model read before validation (completion's path) equals a fresh build. */
