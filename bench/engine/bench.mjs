@@ -1,17 +1,27 @@
 // Engine benchmark: 10,000 `wait: 0s` stages in a wide-and-deep DAG, journaled to disk (fsync per
 // batch). Prints total time, per-stage overhead and peak memory. Usage:
 //   node bench/engine/bench.mjs [--stages 10000] [--width 100] [--no-fsync] [--json]
+//   node bench/engine/bench.mjs --stages 100000                 # the 100,000-stage run
+//   node bench/engine/bench.mjs --executions 1000 [--stages 100] # executions in a row, memory slope
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import * as v8 from "node:v8";
+import * as vm from "node:vm";
 
 const { values } = parseArgs({
   options: {
-    stages: { type: "string", default: "10000" },
-    width: { type: "string", default: "100" },
+    stages: { type: "string" },
+    width: { type: "string" },
+    // Runs this many executions one after the other with the same services and state directory
+    // (as child pipelines and a long-lived process do) and samples memory after each 100.
+    executions: { type: "string", default: "1" },
+    // Stages that wait this long (e.g. 1ms) instead of 0s: every stage then ends in a later step,
+    // so the scheduler's cost per step shows (a wait of 0s ends in the step that starts it).
+    wait: { type: "string", default: "0s" },
     "no-fsync": { type: "boolean", default: false },
     // Treat wait stages as having outside effects: the journal is then written and fsynced before
     // every stage call instead of once per scheduler step.
@@ -25,7 +35,7 @@ const out = fs.mkdtempSync(path.join(os.tmpdir(), "capstan-bench-"));
 // Bundle the engine from the TypeScript sources (rolldown comes with vitest), in another process
 // so the bundler's memory does not count in this one's peak.
 const bundle = path.join(out, "engine.mjs");
-const builder = `import("rolldown").then(({ build }) => build({ input: ${JSON.stringify(path.join(here, "engine-entry.ts"))}, platform: "node", output: { file: ${JSON.stringify(bundle)}, format: "esm" }, logLevel: "silent" }))`;
+const builder = `import("rolldown").then(({ build }) => build({ input: ${JSON.stringify(path.join(here, "engine-entry.ts"))}, platform: "node", output: { file: ${JSON.stringify(bundle)}, format: "esm", codeSplitting: false }, logLevel: "silent" }))`;
 const built = spawnSync(process.execPath, ["--input-type=module", "-e", builder], {
   cwd: here,
   stdio: "inherit",
@@ -34,8 +44,9 @@ if (built.status !== 0) throw new Error("bundling the engine failed");
 const engine = await import(bundle);
 const baselineRss = process.memoryUsage().rss;
 
-const total = Number(values.stages);
-const width = Number(values.width);
+const executions = Number(values.executions);
+const total = Number(values.stages ?? (executions > 1 ? 100 : 10000));
+const width = Number(values.width ?? (executions > 1 ? 10 : 100));
 const source = { span: { start: 0, end: 0 }, fields: {} };
 const stages = [];
 for (let i = 0; i < total; i++) {
@@ -55,7 +66,7 @@ for (let i = 0; i < total; i++) {
     failOnFailedExpressions: false,
     notifications: [],
     retryable: false,
-    config: { id: `s${i}`, type: "wait", duration: "0s", dependsOn },
+    config: { id: `s${i}`, type: "wait", duration: values.wait, dependsOn },
     index: i,
     source,
   });
@@ -83,14 +94,133 @@ const services = {
     : engine.defaultStageRegistry(),
   expressions: new engine.SpelEvaluator(),
 };
+if (executions > 1) {
+  await inARow();
+  process.exit(process.exitCode ?? 0);
+}
+
+/** Least-squares slope of y over x. */
+function slope(xs, ys) {
+  const n = xs.length;
+  const mx = xs.reduce((a, b) => a + b, 0) / n;
+  const my = ys.reduce((a, b) => a + b, 0) / n;
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < n; i++) {
+    num += (xs[i] - mx) * (ys[i] - my);
+    den += (xs[i] - mx) ** 2;
+  }
+  return den === 0 ? 0 : num / den;
+}
+
+/** Open file descriptors of this process (Linux), to see a store that keeps one per execution. */
+function openFds() {
+  try {
+    return fs.readdirSync("/proc/self/fd").length;
+  } catch {
+    return -1;
+  }
+}
+
+/**
+ * `executions` executions of the pipeline one after the other, with the same services and state
+ * directory. After each 100, a full GC, then the heap in use, RSS and open files are sampled;
+ * the slopes over the samples say whether memory grows with the number of finished executions.
+ */
+async function inARow() {
+  v8.setFlagsFromString("--expose-gc");
+  const gc = vm.runInNewContext("gc");
+  const every = Math.min(100, executions);
+  const samples = [];
+  const t = performance.now();
+  let failed = 0;
+  for (let n = 1; n <= executions; n++) {
+    const { runner } = engine.startExecution(services, { pipeline, executionId: `bench-${n}` });
+    const record = await runner.run();
+    if (record.status !== "SUCCEEDED") failed++;
+    if (n % every === 0) {
+      gc();
+      const m = process.memoryUsage();
+      samples.push({ executions: n, heapMiB: m.heapUsed / 2 ** 20, rssMiB: m.rss / 2 ** 20, fds: openFds() });
+    }
+  }
+  const ms = performance.now() - t;
+  store.close();
+  const xs = samples.map((x) => x.executions);
+  const result = {
+    executions,
+    stagesEach: total,
+    failed,
+    totalMs: Math.round(ms),
+    perExecutionMs: +(ms / executions).toFixed(2),
+    heapSlopeKiBPerExecution: +(
+      slope(
+        xs,
+        samples.map((x) => x.heapMiB),
+      ) * 1024
+    ).toFixed(2),
+    rssSlopeKiBPerExecution: +(
+      slope(
+        xs,
+        samples.map((x) => x.rssMiB),
+      ) * 1024
+    ).toFixed(2),
+    // The same without the first sample (the first executions warm the process up: JIT, pools).
+    rssSlopeAfterFirstKiBPerExecution: +(
+      slope(
+        xs.slice(1),
+        samples.slice(1).map((x) => x.rssMiB),
+      ) * 1024
+    ).toFixed(2),
+    fdsSlopePerExecution: +slope(
+      xs,
+      samples.map((x) => x.fds),
+    ).toFixed(3),
+    samples: samples.map((x) => ({
+      executions: x.executions,
+      heapMiB: +x.heapMiB.toFixed(1),
+      rssMiB: +x.rssMiB.toFixed(1),
+      fds: x.fds,
+    })),
+    baselineRssMiB: Math.round(baselineRss / 1024 / 1024),
+    peakRssMiB: Math.round((process.resourceUsage().maxRSS * 1024) / 1024 / 1024),
+    fsync: !values["no-fsync"],
+    node: process.version,
+    cpus: os.cpus().length,
+  };
+  fs.rmSync(out, { recursive: true, force: true });
+  if (values.json) console.log(JSON.stringify(result));
+  else {
+    console.log(
+      `${executions} executions in a row, ${total} wait-${values.wait} stages each (${width} wide), journal fsync ${result.fsync ? "on" : "off"}`,
+    );
+    console.log(
+      `  ${executions - failed} SUCCEEDED; ${result.totalMs} ms, ${result.perExecutionMs} ms per execution`,
+    );
+    console.log("  after   heap MiB   RSS MiB   open files   (full GC before each sample)");
+    for (const x of result.samples) {
+      console.log(
+        `  ${String(x.executions).padStart(5)}   ${x.heapMiB.toFixed(1).padStart(8)}   ${x.rssMiB.toFixed(1).padStart(7)}   ${String(x.fds).padStart(10)}`,
+      );
+    }
+    console.log(
+      `  slope per execution: heap ${result.heapSlopeKiBPerExecution} KiB, RSS ${result.rssSlopeKiBPerExecution} KiB (${result.rssSlopeAfterFirstKiBPerExecution} KiB after the first sample), open files ${result.fdsSlopePerExecution}`,
+    );
+    console.log(`  peak RSS ${result.peakRssMiB} MiB (${result.baselineRssMiB} MiB before the runs)`);
+  }
+  if (failed > 0) process.exitCode = 1;
+}
+
 let peakRss = process.memoryUsage().rss;
 const sampler = setInterval(() => {
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
 }, 5);
 const t0 = performance.now();
+const cpu0 = process.cpuUsage();
 const { runner } = engine.startExecution(services, { pipeline, executionId: "bench" });
 const record = await runner.run();
 const ms = performance.now() - t0;
+const cpu = process.cpuUsage(cpu0);
 clearInterval(sampler);
 peakRss = Math.max(peakRss, process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024);
 store.close();
@@ -107,6 +237,8 @@ const result = {
   status: record.status,
   succeeded: record.stages.filter((s) => s.status === "SUCCEEDED").length,
   totalMs: Math.round(ms),
+  // CPU time of this process over the run (user + system): what the run costs on a loaded machine.
+  cpuMs: Math.round((cpu.user + cpu.system) / 1000),
   perStageUs: Math.round((ms * 1000) / total),
   peakRssMiB: Math.round(peakRss / 1024 / 1024),
   baselineRssMiB: Math.round(baselineRss / 1024 / 1024),
@@ -126,7 +258,7 @@ else {
     `${result.stages} wait-0s stages (${result.width} wide x ${result.depth} deep), journal fsync ${result.fsync ? "on" : "off"}${result.flushEach ? ", flushed before every stage call" : ""}`,
   );
   console.log(`  status ${result.status}, ${result.succeeded} SUCCEEDED`);
-  console.log(`  total ${result.totalMs} ms, ${result.perStageUs} us per stage`);
+  console.log(`  total ${result.totalMs} ms (CPU ${result.cpuMs} ms), ${result.perStageUs} us per stage`);
   console.log(`  peak RSS ${result.peakRssMiB} MiB (${result.baselineRssMiB} MiB before the run)`);
   console.log(`  journal ${result.journalEvents} events, ${result.journalMiB} MiB; fold ${result.foldMs} ms`);
 }

@@ -2,7 +2,8 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { importSpinnaker, loadYaml, type RepositoryContext, type RepositoryPipeline } from "@capstan/core";
 import { isJsonPipeline } from "./load-pipeline.js";
-import { findRepository } from "./local/launcher.js";
+import { plainTopLevelName } from "./pipeline-name.js";
+import { findRepository } from "./repository-root.js";
 
 const PIPELINE_FILE = /\.(ya?ml|json)$/i;
 
@@ -10,6 +11,9 @@ const PIPELINE_FILE = /\.(ya?ml|json)$/i;
 export function pipelineNamesIn(text: string, path: string): string[] {
   try {
     if (isJsonPipeline(text, path)) return importSpinnaker(text).pipelines.map((p) => p.name);
+    // Most files are plain enough to read the name from their lines, without a parser.
+    const plain = plainTopLevelName(text);
+    if (plain !== undefined) return plain === null ? [] : [plain];
     const value = loadYaml(text, path).value as { name?: unknown } | null;
     return typeof value?.name === "string" && value.name !== "" ? [value.name] : [];
   } catch {

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   type LocalConnection,
@@ -14,16 +14,8 @@ import {
 
 const SUPERVISOR_MAIN = join(dirname(fileURLToPath(import.meta.url)), "supervisor-main.js");
 
-/** The repository a command works in: the nearest folder up from `cwd` holding `.capstan` or `.git`. */
-export function findRepository(cwd: string): string {
-  let dir = resolve(cwd);
-  for (;;) {
-    if (existsSync(join(dir, ".capstan")) || existsSync(join(dir, ".git"))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) return resolve(cwd);
-    dir = parent;
-  }
-}
+// In a module of its own, so that commands that only look for the repository (validate) do not load this one.
+export { findRepository } from "../repository-root.js";
 
 /** Resolves when the supervisor answers on its socket, or rejects after `timeoutMs`. */
 export async function waitForSupervisor(paths: LocalPaths, timeoutMs = 15_000): Promise<void> {

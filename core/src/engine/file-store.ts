@@ -139,6 +139,13 @@ export class FileStateStore implements StateStore {
     );
   }
 
+  release(executionId: string): void {
+    const fd = this.fds.get(executionId);
+    if (fd === undefined) return;
+    this.fds.delete(executionId);
+    fs.closeSync(fd);
+  }
+
   close(): void {
     for (const fd of this.fds.values()) fs.closeSync(fd);
     this.fds.clear();

@@ -36,8 +36,11 @@ export class JournalWriter {
   /** Stamps `event`, folds it into the record and buffers it; tells the observer. */
   emit(event: NewEvent): JournalEvent {
     const { id, ts } = this.stamp();
-    // The caller's object becomes the event (no copy: a big cascade emits tens of thousands).
-    const full = Object.assign(event, { id, ts }) as JournalEvent;
+    // The caller's object becomes the event (no copy: a big cascade emits tens of thousands), with
+    // `id` and `ts` last, as the journal has always had them.
+    const full = event as JournalEvent;
+    full.id = id;
+    full.ts = ts;
     applyEvent(this.record, full);
     this.buffer.push(full);
     // Writing early is always safe.

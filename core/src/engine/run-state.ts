@@ -1,4 +1,5 @@
 import type { Pipeline, Stage } from "../model/types.js";
+import { ActiveStages } from "./active-stages.js";
 import { newWriterId } from "./event-id.js";
 import type { JournalEvent, NewEvent } from "./events.js";
 import { JournalWriter } from "./journal-writer.js";
@@ -16,6 +17,8 @@ export class RunState {
   readonly journal: JournalWriter;
   readonly models = new Map<string, Stage>();
   readonly byRef = new Map<string, StageRecord>();
+  /** The stages a scheduler pass must visit, and the count of each status. */
+  readonly active = new ActiveStages();
   /** When each running stage is polled next (absent: now; Infinity: when its handler wakes it). */
   readonly nextPollAt = new Map<string, number>();
   /** Stages whose task this process started; a RUNNING stage without one is resumed. */
@@ -54,9 +57,14 @@ export class RunState {
     this.indexStages();
   }
 
-  /** Journals an event (see JournalWriter). */
+  /** Journals an event (see JournalWriter); tells `active` when it changed a stage's status. */
   emit(event: NewEvent): JournalEvent {
-    return this.journal.emit(event);
+    const refId = (event as { refId?: unknown }).refId;
+    const i = typeof refId === "string" ? this.active.indexOfRef(refId) : -1;
+    const before = i >= 0 ? this.record.stages[i].status : undefined;
+    const full = this.journal.emit(event);
+    if (before !== undefined && this.record.stages[i].status !== before) this.active.changed(i, before);
+    return full;
   }
 
   /** Makes buffered events durable; called before anything leaves the engine. */
@@ -68,6 +76,7 @@ export class RunState {
   indexStages(): void {
     this.byRef.clear();
     for (const s of this.record.stages) this.byRef.set(s.refId, s);
+    this.active.rebuild(this.record.stages);
   }
 
   /** Wakes the loop (a command arrived, a call settled, a process exited ...). */

@@ -116,6 +116,8 @@ export class ExecutionRunner implements StageContextHost {
     } finally {
       stopWatching();
       for (const ac of run.aborts.values()) ac.abort();
+      // Everything is journaled: the journal file need not stay open (many executions may share the store).
+      this.services.store.release?.(this.record.id);
     }
     return this.record;
   }

@@ -1,6 +1,6 @@
 import { applyCommands } from "./apply-command.js";
 import { completeExecution } from "./complete-execution.js";
-import { determineFinalStatus, parentsAllowStart } from "./final-status.js";
+import { parentsAllowStart } from "./final-status.js";
 import type { StageRecord } from "./record.js";
 import type { RunState } from "./run-state.js";
 import { runTask } from "./run-task.js";
@@ -15,6 +15,7 @@ type StageMessage = "start" | "time-out" | "run-task";
  * Moves the execution on as far as it goes now: applies new commands, then hands each stage its
  * next message, in record order, until a pass changes nothing or the execution ends. Handlers
  * run at once, so a stage completed in a pass lets its children start later in the same pass.
+ * A pass visits only the stages that may get a message (`run.active`), in the same order.
  */
 export function step(run: RunState): void {
   let progressed = true;
@@ -28,19 +29,30 @@ export function step(run: RunState): void {
     const now = run.services.clock.now();
     // One poll per refId and pass (a pass visits each stage once; this guards a record that repeats one).
     const polled = new Set<string>();
-    for (const s of run.record.stages) {
-      if (isComplete(run.record.status)) return;
-      const message = nextMessage(run, s, now, polled);
-      if (message === undefined) continue;
-      progressed = true;
-      if (message === "start") startStage(run, s);
-      else if (message === "time-out") timeOutStage(run, s);
-      else {
-        polled.add(s.refId);
-        runTask(run, s);
+    const stages = run.record.stages;
+    // A scan of every stage would stop at the first stage it reaches after the execution ended.
+    let ended = false;
+    run.active.beginPass();
+    try {
+      for (let i = run.active.next(); i >= 0; i = run.active.next()) {
+        if (isComplete(run.record.status)) return;
+        const s = stages[i];
+        const message = nextMessage(run, s, now, polled);
+        if (message === undefined) continue;
+        progressed = true;
+        if (message === "start") startStage(run, s);
+        else if (message === "time-out") timeOutStage(run, s);
+        else {
+          polled.add(s.refId);
+          runTask(run, s);
+        }
+        ended = i < stages.length - 1 && isComplete(run.record.status);
       }
+    } finally {
+      run.active.endPass();
     }
-    const final = determineFinalStatus(run.record, run.models, run.byRef);
+    if (ended) return;
+    const final = run.active.finalStatus(run.models);
     if (final) completeExecution(run, final);
   }
 }
@@ -67,8 +79,7 @@ function nextMessage(
 /** When the loop must look again without being woken: the next poll or deadline; Infinity if none. */
 export function nextDueAt(run: RunState): number {
   let nextAt = Number.POSITIVE_INFINITY;
-  for (const s of run.record.stages) {
-    if (s.status !== "RUNNING") continue;
+  for (const s of run.active.running()) {
     if (!run.inflight.has(s.refId)) nextAt = Math.min(nextAt, run.nextPollAt.get(s.refId) ?? 0);
     nextAt = Math.min(nextAt, stageDeadline(run, s));
   }

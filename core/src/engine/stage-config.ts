@@ -24,13 +24,15 @@ export function evaluateConfig(
   s: StageRecord,
 ): { context: Record<string, unknown>; summary?: ExpressionSummary; pendingUrls?: string[] } {
   const model = run.models.get(s.refId)!;
-  const deferred = new Set(run.handlerOf(s)?.deferredFields ?? []);
+  const fields = run.handlerOf(s)?.deferredFields;
+  const deferred = fields && fields.length > 0 ? new Set(fields) : undefined;
   const raw: Record<string, unknown> = {};
   const later: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(model.config)) {
+  const config = model.config;
+  for (const k of Object.keys(config)) {
     if (COMMON_FIELDS.has(k)) continue;
-    if (deferred.has(k)) later[k] = v;
-    else raw[k] = v;
+    if (deferred?.has(k)) later[k] = config[k];
+    else raw[k] = config[k];
   }
   if (!containsExpression(raw)) return { context: Object.assign(raw, later) };
   const evaluated = run.services.expressions.evaluateTree(raw, scopeOf(run, s, raw));

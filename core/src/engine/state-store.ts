@@ -20,6 +20,11 @@ export interface StateStore {
   /** Appends output of a stage (e.g. a run stage's stdout/stderr). */
   appendLog(executionId: string, refId: string, text: string): void;
   readLog(executionId: string, refId: string): string;
+  /**
+   * Releases what is held open for one execution (its journal file) once its run has ended; a
+   * later append opens it again. A store serving many executions would otherwise keep one each.
+   */
+  release?(executionId: string): void;
   /** Releases open files. */
   close(): void;
 }
