@@ -2,6 +2,8 @@ import type { Diagnostic, SourceText } from "@capstan/core";
 
 const COLOURS = { error: "\x1b[31m", warning: "\x1b[33m", information: "\x1b[36m", hint: "\x1b[36m" };
 const RESET = "\x1b[0m";
+/** Widest source excerpt shown under a diagnostic. */
+const EXCERPT_COLUMNS = 200;
 
 /** `file:line:col severity code message`, then the source line and a caret under the range. */
 export function formatHuman(source: SourceText, diagnostics: readonly Diagnostic[], colour = false): string {
@@ -17,9 +19,18 @@ export function formatHuman(source: SourceText, diagnostics: readonly Diagnostic
         range.end.line === range.start.line
           ? range.end.character - range.start.character
           : line.length - range.start.character;
+      // A long line is cut to EXCERPT_COLUMNS around the error, `…` marking what was left out.
+      const from =
+        line.length <= EXCERPT_COLUMNS ? 0 : Math.max(0, range.start.character - EXCERPT_COLUMNS / 4);
+      const to = Math.min(line.length, from + EXCERPT_COLUMNS);
+      const head = from > 0 ? "…" : "";
+      const excerpt = `${head}${line.slice(from, to)}${to < line.length ? "…" : ""}`;
+      const caret = Math.max(1, Math.min(width, to - range.start.character));
       const gutter = String(range.start.line + 1).padStart(5);
-      out.push(`${gutter} | ${line}`);
-      out.push(`${" ".repeat(5)} | ${" ".repeat(range.start.character)}${"^".repeat(Math.max(1, width))}`);
+      out.push(`${gutter} | ${excerpt}`);
+      out.push(
+        `${" ".repeat(5)} | ${" ".repeat(head.length + range.start.character - from)}${"^".repeat(caret)}`,
+      );
     }
     for (const related of d.related ?? []) {
       const r = source.range(related.span);

@@ -1,7 +1,7 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { loadYaml, type WorkspacePipeline } from "@capstan/core";
+import { loadYaml, readTextFile, type WorkspacePipeline } from "@capstan/core";
 
 /** The pipelines of `.capstan/pipelines/` under each workspace folder, by their `name`. */
 export function scanPipelines(roots: readonly string[]): WorkspacePipeline[] {
@@ -17,7 +17,10 @@ export function scanPipelines(roots: readonly string[]): WorkspacePipeline[] {
     for (const file of files.sort()) {
       const path = join(dir, file);
       try {
-        const value = loadYaml(readFileSync(path, "utf8"), path).value as { name?: unknown } | null;
+        // Regular files of at most 10 MiB only: a FIFO or a huge file must not stall the server.
+        const read = readTextFile(path);
+        if (!read.ok) continue;
+        const value = loadYaml(read.text, path).value as { name?: unknown } | null;
         const name = typeof value?.name === "string" ? value.name : file.replace(/\.ya?ml$/, "");
         out.push({ name, uri: pathToFileURL(path).href });
       } catch {

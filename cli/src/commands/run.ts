@@ -15,6 +15,7 @@ import { type CliIo, UsageError } from "../io.js";
 import { findRepository } from "../local/launcher.js";
 import { prometheusForRun } from "../local/prometheus.js";
 import { deploysServerGroups } from "../local/provider-services.js";
+import { pipelineFiles } from "../pipeline-files.js";
 import { waitForTurn } from "../run/concurrency.js";
 import { driveExecution, observers, progressFor } from "../run/drive.js";
 import { checkJudgeAnswers } from "../run/judge-answers.js";
@@ -68,7 +69,18 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   });
   if (positionals.length !== 1) throw new UsageError("give exactly one pipeline FILE.");
   const file = path.resolve(io.cwd, positionals[0]);
-  const loaded = readPipelineFile(file, io.stages);
+  const loaded = readPipelineFile(file, io.stages, positionals[0]);
+  if (loaded.readError) {
+    if (loaded.readError.kind === "directory") {
+      // Say what to give instead: the pipeline files of that folder.
+      const inside = pipelineFiles(io.cwd, [positionals[0]]).files;
+      throw new UsageError(
+        `${positionals[0]} is a directory; give the pipeline file to run (${inside.length > 0 ? inside.slice(0, 5).join(", ") : "it has no .yml, .yaml or .json files"}).`,
+      );
+    }
+    io.stderr(`capstan run: ${loaded.readError.reason}; nothing was run.\n`);
+    return loaded.readError.kind === "missing" ? 2 : 1;
+  }
   // Spinnaker JSON: what its import dropped or changed, as `capstan import` reports it.
   if (loaded.importReport?.length) io.stderr(formatReport(loaded.importReport, positionals[0]));
   if (!loaded.pipeline) {

@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import {
@@ -7,6 +6,7 @@ import {
   formatReport,
   hasErrors,
   type ImportNote,
+  readTextFile,
   type SourceText,
   type ValidateOptions,
 } from "@capstan/core";
@@ -42,20 +42,22 @@ export async function validateCommand(
   if (values.format !== "human" && values.format !== "json") {
     throw new UsageError(`--format must be human or json, not '${values.format}'.`);
   }
-  const { files, missing } = pipelineFiles(io.cwd, positionals);
+  const { files, missing, problems, emptyFolders } = pipelineFiles(io.cwd, positionals);
   for (const path of missing) io.stderr(`capstan validate: ${path}: no such file or directory\n`);
+  for (const problem of problems) io.stderr(`capstan validate: ${problem}\n`);
+  // A folder given without pipeline files is said as such (not "no such file", not another folder).
+  for (const folder of positionals.length > 0 ? emptyFolders : [])
+    io.stderr(`capstan validate: no pipeline files in ${folder} (.yml, .yaml or .json).\n`);
   if (files.length === 0) {
     // Nothing was checked: say so, not "errors found".
-    const where =
-      positionals.length > 0 ? positionals.filter((p) => !missing.includes(p)) : [".capstan/pipelines/"];
-    io.stderr(
-      where.length > 0
-        ? `capstan validate: no pipeline files in ${where.join(", ")} (.yml, .yaml or .json).${positionals.length === 0 ? " Pass paths to validate." : ""}\n`
-        : "capstan validate: no pipeline files checked.\n",
-    );
+    if (positionals.length === 0)
+      io.stderr(
+        "capstan validate: no pipeline files in .capstan/pipelines/ (.yml, .yaml or .json). Pass paths to validate.\n",
+      );
+    else if (emptyFolders.length === 0) io.stderr("capstan validate: no pipeline files checked.\n");
     return 1;
   }
-  let failed = missing.length > 0;
+  let failed = missing.length + problems.length > 0;
   const report: (FileDiagnosticsJson & { importReport?: ImportNote[] })[] = [];
   const emit = (source: SourceText, diagnostics: Diagnostic[], notes?: ImportNote[]) => {
     const shown = values.quiet ? diagnostics.filter((d) => d.severity === "error") : diagnostics;
@@ -68,13 +70,16 @@ export async function validateCommand(
       io.stdout(formatHuman(source, shown, io.isTTY));
     }
   };
-  const all = files.map((file) => ({
-    file,
-    loaded: loadPipelineFile(readFileSync(resolve(io.cwd, file), "utf8"), file, {
-      stages: io.stages,
-      ...options,
-    }),
-  }));
+  // Regular files only, at most 10 MiB, UTF-8: a FIFO, /dev/zero or a huge file is refused unread.
+  const all = files.flatMap((file) => {
+    const read = readTextFile(resolve(io.cwd, file), { display: file });
+    if (!read.ok) {
+      io.stderr(`capstan validate: ${read.reason}\n`);
+      failed = true;
+      return [];
+    }
+    return [{ file, loaded: loadPipelineFile(read.text, file, { stages: io.stages, ...options }) }];
+  });
   // Checks across files: names, the pipelines stages and triggers name, accounts, URLs.
   const contextFor = repositoryContext(
     io.cwd,
@@ -107,7 +112,7 @@ export async function validateCommand(
   if (values.format === "json") io.stdout(`${JSON.stringify(report, null, 2)}\n`);
   else if (!values.quiet) {
     io.stderr(
-      `${files.length} file${files.length === 1 ? "" : "s"} checked, ${failed ? "errors found" : "no errors"}.\n`,
+      `${all.length} file${all.length === 1 ? "" : "s"} checked, ${failed ? "errors found" : "no errors"}.\n`,
     );
   }
   return failed ? 1 : 0;

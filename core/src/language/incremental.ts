@@ -10,7 +10,8 @@ import {
   parseDocument,
   visit,
 } from "yaml";
-import { documentFromParsed, type LoadedDocument } from "../loader/yaml-loader.js";
+import { MAX_DOCUMENT_BYTES } from "../loader/read-text-file.js";
+import { documentFromParsed, hasDuplicateKeys, type LoadedDocument } from "../loader/yaml-loader.js";
 import type { PipelineAnalysis } from "./pipeline-analysis.js";
 import { plainValue } from "./plain-value.js";
 import type { StageRegion, StageRegions } from "./stage-regions.js";
@@ -51,6 +52,8 @@ export function spliceStageEdit(
   const old = previous.document;
   if (old.diagnostics.length > 0 || old.yaml.errors.length > 0 || old.yaml.warnings.length > 0)
     return undefined;
+  // Past the size limit the whole-text load reports it (and parses nothing).
+  if (text.length * 3 > MAX_DOCUMENT_BYTES && Buffer.byteLength(text) > MAX_DOCUMENT_BYTES) return undefined;
   const regions = previous.regions;
   if (regions.items.length === 0) return undefined;
   const { start, oldEnd, newEnd } = diffRange(previous.text, text);
@@ -64,12 +67,14 @@ export function spliceStageEdit(
   const regionText = text.slice(item.start, item.end + delta);
   if (!keepsItemShape(regionText, regions.indent, item.end + delta === text.length)) return undefined;
 
-  const parsed = parseDocument(regionText, { prettyErrors: false, uniqueKeys: true });
+  // Duplicate keys are looked for in linear time (yaml's uniqueKeys is quadratic); any sends the
+  // edit to the whole-text parse, which reports them.
+  const parsed = parseDocument(regionText, { prettyErrors: false, uniqueKeys: false });
   if (parsed.errors.length > 0 || parsed.warnings.length > 0) return undefined;
   const seq = parsed.contents;
   if (!isSeq(seq) || seq.items.length !== 1) return undefined;
   const newNode = seq.items[0] as Node | null;
-  if (!newNode?.range || hasAliasOrAnchor(parsed)) return undefined;
+  if (!newNode?.range || hasAliasOrAnchor(parsed) || hasDuplicateKeys(newNode)) return undefined;
   const converted = plainValue(newNode);
   const root = old.value as Record<string, unknown>;
   if (!converted.ok || typeof root !== "object" || root === null || !Array.isArray(root.stages))

@@ -1,2 +1,3 @@
+export * from "./read-text-file.js";
 export * from "./scalar-offsets.js";
 export * from "./yaml-loader.js";

@@ -3,6 +3,7 @@ import { type Diagnostic, diagnostic, type Span } from "../diagnostics/diagnosti
 import { SourceText } from "../diagnostics/source-text.js";
 import { type AliasTargets, aliasTargets } from "./alias-targets.js";
 import { indentationDiagnostics } from "./indentation.js";
+import { MAX_DOCUMENT_BYTES, sizeText } from "./read-text-file.js";
 
 /** A step in a path through the document: a map key or a list index. */
 export type PathSegment = string | number;
@@ -29,6 +30,8 @@ export interface LoadedDocument {
 export interface LoadOptions {
   /** Most nodes that alias expansion may produce in the whole document. */
   maxAliasNodes?: number;
+  /** Largest text parsed (default 10 MiB, as UTF-8); a larger one gets one diagnostic and no tree. */
+  maxBytes?: number;
 }
 
 const DEFAULT_MAX_ALIAS_NODES = 10_000;
@@ -36,6 +39,19 @@ const DEFAULT_MAX_ALIAS_NODES = 10_000;
 /** Parses YAML text; never throws. Syntax problems become diagnostics. */
 export function loadYaml(text: string, path = "<input>", options: LoadOptions = {}): LoadedDocument {
   const source = new SourceText(text, path);
+  const max = options.maxBytes ?? MAX_DOCUMENT_BYTES;
+  // A UTF-8 byte count only when the characters alone do not decide (at most 3 bytes each).
+  const bytes = text.length > max ? text.length : text.length * 3 > max ? Buffer.byteLength(text) : 0;
+  if (bytes > max) {
+    // Parsing is not even tried: a 50 MB quoted scalar alone costs seconds and gigabytes.
+    const tooLarge = diagnostic(
+      "file-too-large",
+      "error",
+      `${path} is ${sizeText(bytes)}; pipeline files may be at most ${sizeText(max, true)}. Move data out of it (into files the pipeline reads) or split it.`,
+      { start: 0, end: 0 },
+    );
+    return documentFromParsed(source, parseDocument(""), null, [tooLarge]);
+  }
   const docs = parseAllSafe(text);
   const yaml = docs[0];
   // An indentation mistake is said as such, at its line, instead of in YAML's words.
@@ -135,6 +151,31 @@ function parseAllSafe(text: string): Document.Parsed[] {
     uniqueKeys: false,
   });
   return [doc];
+}
+
+/**
+ * Whether any map in the tree under `root` has a key twice (scalar keys compared as text), in
+ * linear time; aliases are not followed. For trees parsed without yaml's quadratic `uniqueKeys`.
+ */
+export function hasDuplicateKeys(root: Node | null | undefined): boolean {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isSeq(node)) stack.push(...node.items);
+    else if (isMap(node)) {
+      const seen = new Set<string>();
+      for (const pair of node.items) {
+        if (!isPair(pair)) continue;
+        if (isScalar(pair.key)) {
+          const key = String(pair.key.value);
+          if (seen.has(key)) return true;
+          seen.add(key);
+        }
+        stack.push(pair.value);
+      }
+    }
+  }
+  return false;
 }
 
 /**

@@ -55,6 +55,9 @@ export function expectedPhrase(schema: JsonSchema): string {
 export function describeValue(value: unknown): string {
   if (value === null || value === undefined) return "nothing (an empty value)";
   if (Array.isArray(value)) return "a list";
+  // YAML tags that make something other than text, a list or a map.
+  if (value instanceof Uint8Array) return "binary data (!!binary)";
+  if (value instanceof Date) return "a date (!!timestamp)";
   if (typeof value === "object") return "a map of fields";
   if (typeof value === "string") return `the text '${value.length > 40 ? `${value.slice(0, 40)}…` : value}'`;
   if (typeof value === "boolean") return String(value);

@@ -84,13 +84,18 @@ export function validateParts(document: LoadedDocument, options: ValidateOptions
   const notCut = cutLineFilter(document, unquoted);
   const extra: Diagnostic[] = [];
   for (const check of options.extraChecks ?? []) extra.push(...check(document, pipeline));
+  // A document over the size limit was not parsed: its one diagnostic says so, nothing else.
+  const unparsed = document.diagnostics.some((d) => d.code === "file-too-large");
   return {
     pipeline,
     // YAML's own errors on a line where an unquoted expression was cut are symptoms of that one problem.
     yaml: document.diagnostics.filter(notCut),
     unquoted,
-    root: document.value === null || typeof document.value !== "object" ? rootProblem(document) : [],
-    schema: validateSchema(document, types.catalog).filter(notCut),
+    root:
+      !unparsed && (document.value === null || typeof document.value !== "object")
+        ? rootProblem(document)
+        : [],
+    schema: unparsed ? [] : validateSchema(document, types.catalog).filter(notCut),
     build,
     graph: checkGraph(pipeline),
     fields: checkFields(pipeline, types.runnable, types.catalog),
